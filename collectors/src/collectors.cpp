@@ -1,0 +1,2 @@
+// Collectors library: see include/netaudit/collectors/.
+namespace netaudit::collectors {}
