@@ -9,7 +9,7 @@ packages=(
   # libraries (DESIGN.md)
   libssh-dev libboost1.81-dev libyaml-cpp-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   catch2 libre2-dev libpugixml-dev libsqlite3-dev libcli11-dev nlohmann-json3-dev
-  libbenchmark-dev
+  libbenchmark-dev libssl-dev
   # real components the tests start on 127.0.0.1
   openssh-server openssh-client netconfd
 )

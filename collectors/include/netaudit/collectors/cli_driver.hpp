@@ -27,6 +27,7 @@ class PromptMatcher {
   bool at_more(std::string_view buffer) const;
   // The prompt line at the end of buffer, if any ("router1#").
   std::optional<std::string_view> trailing_prompt(std::string_view buffer) const;
+  const re2::RE2& more_regex() const;
 
  private:
   const Profile* profile_;

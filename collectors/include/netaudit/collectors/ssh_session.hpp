@@ -14,6 +14,8 @@ struct ssh_channel_struct;
 
 namespace netaudit::collectors {
 
+class SshSession;
+
 class SshChannel {
  public:
   SshChannel(SshChannel&&) noexcept;
@@ -28,8 +30,8 @@ class SshChannel {
   // session's total exceeds CollectOptions::max_output_bytes.
   std::size_t read_some(std::string& out, Deadline deadline);
   bool eof() const;
-  // Exit status of an exec channel after EOF (-1 when the server sent none).
-  int exit_status();
+  // Exit status of an exec channel after EOF (-1 when the server sent none before the deadline).
+  int exit_status(Deadline deadline);
   void send_eof();
 
   ssh_channel_struct* native() const { return channel_.get(); }
@@ -39,9 +41,9 @@ class SshChannel {
   struct Free {
     void operator()(ssh_channel_struct* channel) const;
   };
-  SshChannel(ssh_channel_struct* channel, class SshSession* session);
+  SshChannel(ssh_channel_struct* channel, SshSession* session);
   std::unique_ptr<ssh_channel_struct, Free> channel_;
-  class SshSession* session_ = nullptr;
+  SshSession* session_ = nullptr;
 };
 
 class SshSession {

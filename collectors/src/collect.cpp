@@ -1,0 +1,70 @@
+// collect_config(): one device, one SSH session, one result.
+#include "netaudit/collectors/collect.hpp"
+
+#include "compiled_profile.hpp"
+#include "netaudit/collectors/cli_driver.hpp"
+#include "netaudit/collectors/netconf_client.hpp"
+#include "netaudit/collectors/ssh_session.hpp"
+
+namespace netaudit::collectors {
+
+CollectResult collect_config(const DeviceTarget& target, const Profile& profile,
+                             const CollectOptions& options) {
+  const auto started = Deadline::Clock::now();
+  const Deadline job = Deadline::after(options.job_timeout);
+  CollectResult result;
+  DeviceTarget session_target = target;
+  if (target.transport == Transport::ssh)
+    session_target.credentials.user += profile.username_suffix;
+
+  std::optional<SshSession> session;
+  try {
+    if (!profile.compiled)
+      throw CollectError(ErrorKind::profile_error,
+                         "profile '" + profile.platform + "' was not loaded with load_profile()");
+    session.emplace(session_target, options);
+    try {
+      session->connect(Deadline::after(options.connect_timeout).min(job));
+    } catch (...) {
+      result.host_key_fingerprint = session->host_key_fingerprint();
+      throw;
+    }
+    result.host_key_fingerprint = session->host_key_fingerprint();
+
+    if (target.transport == Transport::netconf) {
+      NetconfClient client(*session);
+      client.open(Deadline::after(options.command_timeout).min(job));
+      result.capabilities = client.server_capabilities();
+      result.raw = client.get_config(options.netconf_datastore, options.netconf_subtree_filter,
+                                     Deadline::after(options.command_timeout).min(job));
+      client.close(Deadline::after(std::chrono::seconds(2)).min(job));
+    } else {
+      CliDriver driver(*session, profile);
+      driver.open(Deadline::after(options.command_timeout).min(job));
+      result.raw = driver.fetch_config(options.command_timeout, job);
+      driver.close();
+    }
+    if (options.normalise) result.normalised = profile.compiled->normaliser->normalise(result.raw);
+  } catch (const NetconfRpcError& error) {
+    result.error = ErrorKind::rpc_error;
+    result.message = error.what();
+    if (!error.errors().empty()) result.rpc_error_tag = error.errors().front().tag;
+  } catch (const CollectError& error) {
+    result.error = error.kind();
+    result.message = error.what();
+  } catch (const std::exception& error) {
+    result.error = ErrorKind::protocol_error;
+    result.message = target.display_name() + ": " + error.what();
+  }
+  if (!result.ok()) {
+    // Nothing partial leaves this function.
+    result.raw.clear();
+    result.normalised.clear();
+  }
+  if (session) result.bytes_received = session->bytes_received();
+  result.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
+  return result;
+}
+
+}  // namespace netaudit::collectors

@@ -1,2 +1,0 @@
-// Collectors library: see include/netaudit/collectors/.
-namespace netaudit::collectors {}

@@ -1,0 +1,338 @@
+// Volatile-line removal and secret redaction, line by line, with RE2::Set prefilters so each
+// line is scanned once per set rather than once per pattern.
+#include "netaudit/collectors/normalise.hpp"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "netaudit/collectors/errors.hpp"
+
+namespace netaudit::collectors {
+namespace {
+
+// A secret value: "double quoted", 'single quoted' or a bare token. Only the inside of the
+// quotes is redacted, so the line keeps its syntax.
+// clang-format off
+const std::string kValue = R"re((?:"([^"\n]*)"|'([^'\n]*)'|([^\s"';{}\[\]<>]+)))re";
+// clang-format on
+// Words that sit between a secret keyword and the value (encryption type, algorithm, ...).
+const std::string kQualifiers =
+    R"((?:\s+(?:[0-9]{1,2}|sha512|sha256|encrypted|ENC|hmac-md5|hmac-sha-?1|md5|text|hidden|)"
+    R"(cipher|irreversible-cipher|simple|plain|plain-text|ascii-text|hexadecimal|unencrypted|)"
+    R"(clear|ciphertext|password|level\s+[0-9]+|type\s+\S+|value))*)";
+
+const std::vector<std::string> kCommonSecretPatterns = {
+    // password / secret and their kin, including *-password and *-secret compounds
+    // (hello-password, authentication-password, shared-secret), and key=value (RouterOS).
+    R"((?i)(?:^|[\s=-])(?:password|passwd|secret|phash|passphrase|psksecret|pre-shared-key|)"
+    R"(preshared-key|psk|key-string|authentication-key|auth-key|md5-key|private-key|)"
+    R"(shared-key|shared_key|wpa-passphrase))" +
+        kQualifiers + R"(\s+))" + kValue,
+    R"((?i)(?:^|[\s-])(?:password|passwd|secret|pre-shared-key|authentication-key|private-key)=)" +
+        kValue,
+    // SNMP communities (IOS, NX-OS, EOS, XR, ASA, VRP, SR OS, Junos/VyOS set and braces).
+    R"((?i)^\s*snmp-server community )" + kValue,
+    R"((?i)^\s*snmp-server host \S+ .*?\bversion (?:1|2c) )" + kValue,
+    R"((?i)^\s*snmp-server host .*\bcommunity )" + kValue,
+    R"(^\s*snmp-agent community (?:read|write) (?:cipher )?)" + kValue,
+    R"(^\s*community )" + kValue + R"( (?:r|rw|rwa|mgmt|vpls-mgmt)\b)",
+    R"(^\s*community )" + kValue + R"( \{\s*$)",
+    R"(^set (?:service )?snmp community )" + kValue,
+    R"(\bsnmp-community-string )" + kValue,
+    // SNMPv3 user auth/priv passphrases.
+    R"((?i)\bauth (?:md5|sha\S*) )" + kValue,
+    R"((?i)\bpriv (?:des|3des|aes(?: [0-9]+)?) )" + kValue,
+    // TACACS+/RADIUS keys (inline, IOS server-private, and a lone `key` line in a server
+    // block), OSPF/IS-IS keys, NTP keys.
+    R"((?i)^\s*(?:tacacs-server|radius-server|tacacs|radius|aaa-server)\b.*?\bkey(?: [0-9])? )" +
+        kValue,
+    R"(^\s*server-private \S+ .*?\bkey(?: [0-9])? )" + kValue,
+    R"(^\s*key(?: [0-9])? )" + kValue + R"(\s*$)",
+    R"(\bmessage-digest-key [0-9]+ md5(?: [0-9])? )" + kValue,
+    R"(\bauthentication key(?: [0-9])? )" + kValue,
+    R"(\bntp authentication-key [0-9]+ md5 )" + kValue,
+    // Encrypted-looking tokens anywhere: crypt hashes ($1$ $5$ $6$ $8$ $9$, Junos $9$, XR $1c$),
+    // FortiOS ENC blobs, Huawei %^%#...%^%# / %@%@...%@%@ ciphers.
+    R"((?:^|[\s"'=])(\$(?:1|2[abxy]?|5|6|7|8|9|1a|1c)\$[^\s"';]+))",
+    R"(\bENC ([^\s"';]+))",
+    R"((%\^%#.*?%\^%#|%@%@.*?%@%@|%\$%\$.*?%\$%\$))",
+    // XML (NETCONF replies, PAN-OS): a secret element with its text on one line.
+    R"(<(?:[\w-]+:)?(?:password|phash|secret|key|community-string|authentication-key|)"
+    R"(private-key|pre-shared-key|passphrase|encrypted-password|shared-secret|psk)>([^<]+)<)",
+};
+
+// A value equal to one of these is a keyword of the command, not a secret
+// (`password encryption-key common`, `session shared-secret profile p0`, `key controller`).
+const std::vector<std::string_view> kNotSecretValues = {"encryption-key",
+                                                        "encryption",
+                                                        "strength-check",
+                                                        "profile",
+                                                        "receive-lifetime",
+                                                        "controller",
+                                                        "required",
+                                                        "prompt",
+                                                        "policy",
+                                                        "history",
+                                                        "min-length",
+                                                        "version",
+                                                        "vrf",
+                                                        "informs",
+                                                        "traps",
+                                                        "none",
+                                                        "use-vrf",
+                                                        "encrypted",
+                                                        "ENC",
+                                                        "hash",
+                                                        "hash2",
+                                                        "custom-hash"};
+
+const std::vector<std::string> kCommonVolatilePatterns = {
+    R"(^\s*!+\s*Last configuration change at)",
+    R"(^\s*!+\s*NVRAM config last updated at)",
+    R"(^\s*!\s*No configuration change since last restart)",
+    R"(^\s*!\s*Time:)",
+    R"(^\s*!Running configuration last done at:)",
+    R"(^\s*!\s*Startup-config last modified at)",
+    R"(^Building configuration\.\.\.)",
+    R"(^Current configuration\s*:\s*[0-9]+ bytes)",
+    R"(^\s*ntp clock-period [0-9]+)",
+    R"(^\s*## Last (?:commit|changed):)",
+    R"(^#conf_file_ver=)",
+    R"(^: Written by \S+ at)",
+    R"(^: Saved)",
+    R"(^Cryptochecksum:)",
+    R"(^# (?:[A-Za-z]{3}/[0-9]{2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}) [0-9:]+ by RouterOS)",
+    R"(^# (?:Generated|Finished) [A-Z]{3} [A-Z]{3} +[0-9]+ [0-9:]+ [0-9]{4})",
+    R"(^!\s*Last configuration was (?:updated|saved) at)",
+    R"(^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]+ [0-9:]+(?:\.[0-9]+)? \S+$)",
+    R"((?i)^\s*[!#]?\s*(?:system )?uptime\s*(?:is|:))",
+};
+
+re2::RE2::Options quiet_options() {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  return options;
+}
+
+struct SecretRule {
+  std::unique_ptr<re2::RE2> regex;
+  int groups = 0;
+};
+
+}  // namespace
+
+const std::vector<std::string>& common_secret_patterns() {
+  return kCommonSecretPatterns;
+}
+const std::vector<std::string>& common_volatile_patterns() {
+  return kCommonVolatilePatterns;
+}
+
+struct Normaliser::Impl {
+  re2::RE2::Set volatile_set{quiet_options(), re2::RE2::UNANCHORED};
+  re2::RE2::Set secret_set{quiet_options(), re2::RE2::UNANCHORED};
+  std::vector<SecretRule> secrets;
+
+  void add_volatile(const std::string& pattern) {
+    std::string error;
+    if (volatile_set.Add(pattern, &error) < 0)
+      throw CollectError(ErrorKind::profile_error,
+                         "bad volatile pattern '" + pattern + "': " + error);
+  }
+  void add_secret(const std::string& pattern) {
+    std::string error;
+    if (secret_set.Add(pattern, &error) < 0)
+      throw CollectError(ErrorKind::profile_error,
+                         "bad secret pattern '" + pattern + "': " + error);
+    SecretRule rule;
+    rule.regex = std::make_unique<re2::RE2>(pattern, quiet_options());
+    rule.groups = rule.regex->NumberOfCapturingGroups();
+    secrets.push_back(std::move(rule));
+  }
+  void compile() {
+    if (!volatile_set.Compile() || !secret_set.Compile())
+      throw CollectError(ErrorKind::profile_error, "normalisation patterns too large to compile");
+  }
+
+  bool is_volatile(std::string_view line) const { return volatile_set.Match(line, nullptr); }
+
+  // Redacts one line; returns the number of secrets replaced.
+  std::size_t redact_line(std::string_view line, std::string& out) const {
+    std::vector<int> hits;
+    if (!secret_set.Match(line, &hits)) {
+      out.append(line);
+      return 0;
+    }
+    std::sort(hits.begin(), hits.end());
+    // Collect [begin, end) spans of secrets from every matching rule, then rewrite once.
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
+    std::array<re2::StringPiece, 8> groups;
+    for (int index : hits) {
+      const SecretRule& rule = secrets[static_cast<std::size_t>(index)];
+      const int count = std::min<int>(rule.groups + 1, static_cast<int>(groups.size()));
+      std::size_t pos = 0;
+      while (pos <= line.size() && rule.regex->Match(line, pos, line.size(), re2::RE2::UNANCHORED,
+                                                     groups.data(), count)) {
+        for (int g = 1; g < count; ++g) {
+          if (groups[g].data() == nullptr || groups[g].empty()) continue;
+          const std::string_view value(groups[g].data(), groups[g].size());
+          if (value.rfind("<redacted:", 0) == 0) continue;
+          if (std::find(kNotSecretValues.begin(), kNotSecretValues.end(), value) !=
+              kNotSecretValues.end())
+            continue;
+          const auto begin = static_cast<std::size_t>(value.data() - line.data());
+          spans.emplace_back(begin, begin + value.size());
+        }
+        const auto match_end =
+            static_cast<std::size_t>(groups[0].data() - line.data()) + groups[0].size();
+        pos = std::max(match_end, pos + 1);
+      }
+    }
+    if (spans.empty()) {
+      out.append(line);
+      return 0;
+    }
+    // Overlapping spans (two rules hitting the same secret) merge into one redaction.
+    std::sort(spans.begin(), spans.end());
+    std::size_t written = 0;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < spans.size();) {
+      std::size_t begin = spans[i].first;
+      std::size_t end = spans[i].second;
+      for (++i; i < spans.size() && spans[i].first < end; ++i)
+        end = std::max(end, spans[i].second);
+      if (begin < written) begin = written;
+      out.append(line.substr(written, begin - written));
+      out.append(redaction_marker(line.substr(begin, end - begin)));
+      written = end;
+      ++count;
+    }
+    out.append(line.substr(written));
+    return count;
+  }
+};
+
+Normaliser::Normaliser() : impl_(std::make_unique<Impl>()) {
+  for (const std::string& pattern : kCommonVolatilePatterns)
+    impl_->add_volatile(pattern);
+  for (const std::string& pattern : kCommonSecretPatterns)
+    impl_->add_secret(pattern);
+  impl_->compile();
+}
+
+Normaliser::Normaliser(const Profile& profile) : impl_(std::make_unique<Impl>()) {
+  for (const std::string& pattern : kCommonVolatilePatterns)
+    impl_->add_volatile(pattern);
+  for (const std::string& pattern : profile.volatile_patterns)
+    impl_->add_volatile(pattern);
+  for (const std::string& pattern : kCommonSecretPatterns)
+    impl_->add_secret(pattern);
+  for (const std::string& pattern : profile.secret_patterns)
+    impl_->add_secret(pattern);
+  impl_->compile();
+}
+
+Normaliser::~Normaliser() = default;
+Normaliser::Normaliser(Normaliser&&) noexcept = default;
+Normaliser& Normaliser::operator=(Normaliser&&) noexcept = default;
+
+namespace {
+
+// Calls fn(line) for each line without its "\n" or "\r\n"; tells whether text ended in "\n".
+template <typename Fn>
+bool for_each_line(std::string_view text, Fn&& fn) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    const bool last = end == std::string_view::npos;
+    if (last) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    fn(line);
+    start = end + 1;
+    if (last) return false;
+  }
+  return true;
+}
+
+bool is_pem_private_key_begin(std::string_view line) {
+  return line.find("-----BEGIN") != std::string_view::npos &&
+         line.find("PRIVATE KEY-----") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string Normaliser::remove_volatile(std::string_view config, NormaliseStats* stats) const {
+  std::string out;
+  out.reserve(config.size());
+  std::size_t removed = 0;
+  for_each_line(config, [&](std::string_view line) {
+    if (impl_->is_volatile(line)) {
+      ++removed;
+      return;
+    }
+    out.append(line);
+    out.push_back('\n');
+  });
+  if (stats != nullptr) stats->volatile_lines_removed += removed;
+  return out;
+}
+
+std::string Normaliser::redact(std::string_view config, NormaliseStats* stats) const {
+  std::string out;
+  out.reserve(config.size());
+  std::size_t redacted = 0;
+  // A PEM private key spans lines: its body is replaced by one marker (hash of the body).
+  bool in_private_key = false;
+  std::string key_body;
+  for_each_line(config, [&](std::string_view line) {
+    if (in_private_key) {
+      if (line.find("-----END") != std::string_view::npos) {
+        const std::size_t indent = line.find_first_not_of(" \t");
+        out.append(line.substr(0, indent == std::string_view::npos ? 0 : indent));
+        out.append(redaction_marker(key_body));
+        out.push_back('\n');
+        ++redacted;
+        key_body.clear();
+        in_private_key = false;
+        out.append(line);
+        out.push_back('\n');
+      } else {
+        key_body.append(line);
+        key_body.push_back('\n');
+      }
+      return;
+    }
+    if (is_pem_private_key_begin(line)) {
+      in_private_key = true;
+      out.append(line);
+      out.push_back('\n');
+      return;
+    }
+    // Negated commands (`no enable password`) never carry a secret.
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first != std::string_view::npos && line.substr(first).rfind("no ", 0) == 0) {
+      out.append(line);
+    } else {
+      redacted += impl_->redact_line(line, out);
+    }
+    out.push_back('\n');
+  });
+  if (in_private_key) {  // unterminated key block: still never emit it
+    out.append(redaction_marker(key_body));
+    out.push_back('\n');
+    ++redacted;
+  }
+  if (stats != nullptr) stats->secrets_redacted += redacted;
+  return out;
+}
+
+std::string Normaliser::normalise(std::string_view config, NormaliseStats* stats) const {
+  return redact(remove_volatile(config, stats), stats);
+}
+
+}  // namespace netaudit::collectors
