@@ -86,9 +86,9 @@ struct Token {
 };
 
 // Splits brace-form or set-form text into tokens.
-//  - structural (brace form): `{`, `}`, `;` and `]` end a word and are tokens of their own,
-//    as is `[` at the start of a token; `/* ... */` and `// ...` at the start of a token
-//    are comments.
+//  - structural (brace form): `{`, `}` and `;` end a word and are tokens of their own; so
+//    are `[` at the start of a token when a blank or a quote follows, and `]` inside a list
+//    (MD-CLI's `["a" "b"]`); `/* ... */` and `// ...` at the start of a token are comments.
 //    Otherwise (set form) words run to the next blank and only `#` starts a comment.
 //  - `#` at the start of a token comments out the rest of the line (`#` inside a word or
 //    inside quotes is data).
@@ -126,9 +126,16 @@ class Tokenizer {
         if (c == '{') return single(TokenKind::open_brace);
         if (c == '}') return single(TokenKind::close_brace);
         if (c == ';') return single(TokenKind::semicolon);
-        // MD-CLI writes lists without blanks: member ["a" "b"].
-        if (c == '[') return single(TokenKind::open_list);
-        if (c == ']') return single(TokenKind::close_list);
+        // MD-CLI writes lists without blanks: member ["a" "b"]. A word that merely starts
+        // with `[` (a regex such as [0-9]+) is not a list.
+        if (c == '[' && (at_ + 1 >= text_.size() || opens_list(text_[at_ + 1]))) {
+          in_list_ = true;
+          return single(TokenKind::open_list);
+        }
+        if (c == ']' && in_list_) {
+          in_list_ = false;
+          return single(TokenKind::close_list);
+        }
       }
       if (c == '"' || c == '\'') return quoted(c);
       return bare_word();
@@ -141,10 +148,16 @@ class Tokenizer {
   }
   bool ends_word(char c) const {
     if (is_space(c) || c == '\n') return true;
-    return structural_ && (c == '{' || c == '}' || c == ';' || c == ']');
+    return structural_ && (c == '{' || c == '}' || c == ';' || (c == ']' && in_list_));
+  }
+  static bool opens_list(char next) {
+    return is_space(next) || next == '\n' || next == '"' || next == '\'' || next == ']';
   }
 
   Token single(TokenKind kind) {
+    if (kind == TokenKind::open_brace || kind == TokenKind::close_brace ||
+        kind == TokenKind::semicolon)
+      in_list_ = false;  // a statement's end also ends an unclosed list
     Token token{kind, text_.substr(at_, 1), line_, false, false};
     ++at_;
     return token;
@@ -155,8 +168,14 @@ class Tokenizer {
     while (at_ < text_.size() && !ends_word(text_[at_]))
       ++at_;
     const std::string_view word = text_.substr(begin, at_ - begin);
-    if (word == "[") return Token{TokenKind::open_list, word, line_, false, false};
-    if (word == "]") return Token{TokenKind::close_list, word, line_, false, false};
+    if (word == "[") {
+      in_list_ = true;
+      return Token{TokenKind::open_list, word, line_, false, false};
+    }
+    if (word == "]") {
+      in_list_ = false;
+      return Token{TokenKind::close_list, word, line_, false, false};
+    }
     return Token{TokenKind::word, word, line_, false, false};
   }
 
@@ -226,6 +245,7 @@ class Tokenizer {
   std::size_t at_ = 0;
   std::uint32_t line_;
   bool structural_;
+  bool in_list_ = false;  // between `[` and `]`: there `]` ends a word (brace form)
   WarningSink& warnings_;
   std::size_t unterminated_double_from_ = std::string_view::npos;
   std::size_t unterminated_single_from_ = std::string_view::npos;
