@@ -66,6 +66,7 @@ class BlockParser {
     std::string_view line;
     while (reader_.next(line)) {
       const std::uint32_t number = reader_.number();
+      line = without_bom(line, number);
       const std::string_view statement = trim(line);
       if (statement.empty() || statement.front() == '#') continue;
       const std::uint32_t indent = indent_width(line);

@@ -3,11 +3,13 @@
 // parent. One pass over the lines with a stack of (indentation, node); a statement's parent is
 // the nearest open statement that is less indented.
 //
-// Not statements (skipped): blank lines; comment lines starting with `!`, `#` or `:` (RANCID
-// and Oxidized headers, VRP `#` separators, SR OS `#----` rules, NX-OS `!Time:`, ASA `: Saved`);
+// Not statements (skipped): blank lines; comment lines starting with `!`, `#`, `:` or `;`
+// (RANCID and Oxidized headers, VRP `#` separators, SR OS `#----` rules, NX-OS `!Time:`, ASA
+// `: Saved`, ProCurve `; J9729A Configuration Editor`);
 // the block closers `end`, `exit`, `exit all`, `quit`, `return` (indentation already closes
 // the block); and, at column 0, the `show running-config` noise `Building configuration...`,
-// `Current configuration : N bytes`, `Cryptochecksum:...` and IOS-XR's leading time stamp.
+// `Current configuration : N bytes`, ProCurve's `Running configuration:`, `Cryptochecksum:...`,
+// IOS-XR's leading time stamp and SR OS section titles (`echo "System Configuration"`).
 // Closers that name what they close (`exit-address-family`, `end-policy`, `end-set`) are real
 // statements of their grammar and stay nodes.
 //
@@ -43,7 +45,7 @@ constexpr std::string_view kKeptAsOneLine =
 
 bool is_comment(std::string_view statement) {
   const char c = statement.front();
-  return c == '!' || c == '#' || c == ':';
+  return c == '!' || c == '#' || c == ':' || c == ';';
 }
 
 // Words that only close a block in `show` output; the indentation says the same thing.
@@ -82,7 +84,11 @@ bool looks_like_timestamp(std::string_view s) {
 }
 
 bool is_header_noise(std::string_view s) {
-  return s.starts_with("Building configuration") || s.starts_with("Current configuration") ||
+  // SR OS prints `echo "System Configuration"` at column 0 between `#----` rules, inside the
+  // indented `configure` block: a display directive that would otherwise become the parent of
+  // the section after it.
+  return starts_with_word(s, "echo") || s.starts_with("Building configuration") ||
+         s.starts_with("Current configuration") || s.starts_with("Running configuration") ||
          s.starts_with("Cryptochecksum:") || looks_like_timestamp(s);
 }
 
@@ -125,6 +131,7 @@ class IndentedParser {
     std::string_view line;
     while (reader_.next(line)) {
       const std::uint32_t number = reader_.number();
+      line = without_bom(line, number);
       const std::string_view statement = trim(line);
       if (statement.empty() || is_comment(statement) || is_block_closer(statement)) continue;
       const std::uint32_t indent = indent_width(line);

@@ -78,6 +78,7 @@ class MenuParser {
     std::string_view line;
     while (reader_.next(line)) {
       const std::uint32_t number = reader_.number();
+      line = without_bom(line, number);
       const std::string_view first = trim(line);
       if (first.empty() || first.front() == '#') continue;
       std::string_view statement = first;

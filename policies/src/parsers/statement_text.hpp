@@ -43,6 +43,13 @@ inline std::string_view trim_right(std::string_view s) {
   return s;
 }
 
+// The loader strips a UTF-8 byte order mark; text handed to a parser directly may still start
+// with one, and it must not become part of the first statement.
+inline std::string_view without_bom(std::string_view line, std::uint32_t number) {
+  if (number == 1 && line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+  return line;
+}
+
 // The first blank-separated word of an already trimmed statement.
 inline std::string_view first_word(std::string_view s) {
   std::size_t end = 0;
