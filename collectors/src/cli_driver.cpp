@@ -88,7 +88,7 @@ std::string escape_for_message(std::string_view text) {
 
 // ---------------------------------------------------------------- PromptMatcher
 
-PromptMatcher::PromptMatcher(const Profile& profile) : profile_(&profile) {
+PromptMatcher::PromptMatcher(const Profile& profile) : compiled_(profile.compiled) {
   if (!profile.compiled)
     throw CollectError(ErrorKind::profile_error,
                        "profile '" + profile.platform + "' was not loaded with load_profile()");
@@ -98,7 +98,7 @@ std::optional<std::string_view> PromptMatcher::trailing_prompt(std::string_view 
   const std::optional<std::string_view> line = last_line(buffer);
   if (!line || line->empty()) return std::nullopt;
   const std::string rendered = terminal_render(*line);
-  for (const auto& regex : profile_->compiled->prompts) {
+  for (const auto& regex : compiled_->prompts) {
     if (re2::RE2::FullMatch(rendered, *regex)) return line;
   }
   return std::nullopt;
@@ -109,7 +109,7 @@ bool PromptMatcher::at_prompt(std::string_view buffer) const {
 }
 
 const re2::RE2& PromptMatcher::more_regex() const {
-  return *profile_->compiled->more;
+  return *compiled_->more;
 }
 
 bool PromptMatcher::at_more(std::string_view buffer) const {
@@ -117,7 +117,7 @@ bool PromptMatcher::at_more(std::string_view buffer) const {
   std::string_view tail = buffer.substr(from);
   const std::size_t newline = tail.rfind('\n');
   if (newline != std::string_view::npos) tail = tail.substr(newline + 1);
-  return re2::RE2::PartialMatch(tail, *profile_->compiled->more);
+  return re2::RE2::PartialMatch(tail, *compiled_->more);
 }
 
 // ---------------------------------------------------------------- clean_command_output

@@ -29,9 +29,9 @@ const std::vector<std::string> kCommonSecretPatterns = {
     // password / secret and their kin, including *-password and *-secret compounds
     // (hello-password, authentication-password, shared-secret), and key=value (RouterOS).
     R"((?i)(?:^|[\s=-])(?:password|passwd|secret|phash|passphrase|psksecret|pre-shared-key|)"
-    R"(preshared-key|psk|key-string|authentication-key|auth-key|md5-key|private-key|)"
+    R"(preshared-key|psk|key-string|authentication-key|auth-key|md5-key|private-key|server-key|)"
     R"(shared-key|shared_key|wpa-passphrase))" +
-        kQualifiers + R"(\s+))" + kValue,
+        kQualifiers + R"(\s+)" + kValue,
     R"((?i)(?:^|[\s-])(?:password|passwd|secret|pre-shared-key|authentication-key|private-key)=)" +
         kValue,
     // SNMP communities (IOS, NX-OS, EOS, XR, ASA, VRP, SR OS, Junos/VyOS set and braces).
@@ -51,8 +51,10 @@ const std::vector<std::string> kCommonSecretPatterns = {
     R"((?i)^\s*(?:tacacs-server|radius-server|tacacs|radius|aaa-server)\b.*?\bkey(?: [0-9])? )" +
         kValue,
     R"(^\s*server-private \S+ .*?\bkey(?: [0-9])? )" + kValue,
+    R"(^\s*crypto (?:isakmp|ikev1) key(?: [0-9])? )" + kValue,
+    R"(\bpre-shared-key address \S+(?: \S+)? key(?: [0-9])? )" + kValue,
     R"(^\s*key(?: [0-9])? )" + kValue + R"(\s*$)",
-    R"(\bmessage-digest-key [0-9]+ md5(?: [0-9])? )" + kValue,
+    R"(\bmessage-digest-key [0-9]+ md5)" + kQualifiers + R"(\s+)" + kValue,
     R"(\bauthentication key(?: [0-9])? )" + kValue,
     R"(\bntp authentication-key [0-9]+ md5 )" + kValue,
     // Encrypted-looking tokens anywhere: crypt hashes ($1$ $5$ $6$ $8$ $9$, Junos $9$, XR $1c$),

@@ -30,7 +30,7 @@ class PromptMatcher {
   const re2::RE2& more_regex() const;
 
  private:
-  const Profile* profile_;
+  std::shared_ptr<const CompiledProfile> compiled_;  // shared: outlives a temporary Profile
 };
 
 // Turns what the shell sent back after `command` was typed into the command's output:

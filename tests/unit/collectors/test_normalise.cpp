@@ -1,0 +1,227 @@
+// Normalisation: volatile lines removed, secrets replaced by a hashed marker.
+#include <re2/re2.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "netaudit/collectors/normalise.hpp"
+#include "netaudit/collectors/profile.hpp"
+#include "test_paths.hpp"
+
+using namespace netaudit::collectors;
+
+TEST_CASE("sha256 and the redaction marker") {
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(redaction_marker("abc") == "<redacted:sha256:ba7816bf>");
+  CHECK(redaction_marker("cisco123") != redaction_marker("cisco124"));
+}
+
+TEST_CASE("secrets of every kind are redacted, and a changed secret changes the marker") {
+  const Normaliser normaliser;
+  struct Case {
+    const char* line;
+    const char* secret;
+  };
+  const std::vector<Case> cases = {
+      {"enable secret 9 $9$abcdEFGH$hashhashhash", "$9$abcdEFGH$hashhashhash"},
+      {"enable password 7 0822455D0A16", "0822455D0A16"},
+      {"username admin privilege 15 secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0",
+       "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0"},
+      {"username ops password 0 PlainTextPw!", "PlainTextPw!"},
+      {"snmp-server community S3cr3tRO RO 10", "S3cr3tRO"},
+      {"snmp-server host 10.0.0.5 version 2c TrapComm", "TrapComm"},
+      {"tacacs-server host 10.1.1.1 key 7 045802150C2E", "045802150C2E"},
+      {"radius-server key RadKey99", "RadKey99"},
+      {" server-private 10.9.9.9 key 7 13061E010803", "13061E010803"},
+      {" key 7 TACACSKEYENC", "TACACSKEYENC"},
+      {"crypto isakmp key PskSecret99 address 0.0.0.0", "PskSecret99"},
+      {" ikev2 remote-authentication pre-shared-key VpnPsk42", "VpnPsk42"},
+      {"ntp authentication-key 1 md5 NtpKey77 7", "NtpKey77"},
+      {" neighbor 10.0.0.2 password 7 104D000A0618", "104D000A0618"},
+      {" ip ospf message-digest-key 1 md5 7 OspfKey1", "OspfKey1"},
+      {" ip ospf authentication-key OspfPlain", "OspfPlain"},
+      {"        encrypted-password \"$6$salt$hash.hash/hash\"; ## SECRET-DATA",
+       "$6$salt$hash.hash/hash"},
+      {"            authentication-key \"$9$dkVbgJZjHqP5\"; ## SECRET-DATA", "$9$dkVbgJZjHqP5"},
+      {"set system root-authentication encrypted-password \"$1$CXKw$6vLS\"", "$1$CXKw$6vLS"},
+      {"    set password ENC AK1PZX3bWw3Wh2H", "AK1PZX3bWw3Wh2H"},
+      {"        set psksecret ENC YmFzZTY0ZW5jb2RlZA==", "YmFzZTY0ZW5jb2RlZA=="},
+      {" local-user admin password irreversible-cipher $1a$Zz}i$J%^%#x", "$1a$Zz}i$J%^%#x"},
+      {"snmp-agent community read cipher %^%#abc123%^%#", "%^%#abc123%^%#"},
+      {"/user add name=ops password=RouterPw1 group=full", "RouterPw1"},
+      {"set service snmp community pubro authorization ro", "pubro"},
+      {"        pre-shared-secret 'VyOSPsk'", "VyOSPsk"},
+      {"  <password>$0$nc-secret</password>", "$0$nc-secret"},
+      {"snmp-server user u1 g1 v3 auth sha AuthPass1 priv aes 128 PrivPass1", "AuthPass1"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.line);
+    const std::string out = normaliser.redact(std::string(c.line) + "\n");
+    CHECK(out.find(c.secret) == std::string::npos);
+    CHECK(out.find("<redacted:sha256:") != std::string::npos);
+    // The same line with a different secret gives a different marker.
+    std::string changed = c.line;
+    const std::size_t at = changed.find(c.secret);
+    REQUIRE(at != std::string::npos);
+    changed.insert(at, "X");
+    CHECK(normaliser.redact(changed + "\n") != out);
+  }
+  // Both SNMPv3 secrets, not only the first.
+  const std::string v3 =
+      normaliser.redact("snmp-server user u1 g1 v3 auth sha AuthPass1 priv aes 128 PrivPass1\n");
+  CHECK(v3.find("PrivPass1") == std::string::npos);
+}
+
+TEST_CASE("non-secret lines are left alone") {
+  const Normaliser normaliser;
+  for (const char* line :
+       {"service password-encryption", "no enable password", "security passwords min-length 8",
+        "authentication-order [ radius password ];", "neighbor 10.0.0.2 send-community extended",
+        "ip community-list standard X permit 65000:1", "set community 65000:100 additive",
+        "lacp key 2", "hostname core1", " description key uplink",
+        "aaa authentication login default local", "password encryption-key common",
+        "interface GigabitEthernet0/1"}) {
+    INFO(line);
+    CHECK(normaliser.redact(std::string(line) + "\n") == std::string(line) + "\n");
+  }
+}
+
+TEST_CASE("PEM private keys are redacted as a block") {
+  const Normaliser normaliser;
+  const std::string text =
+      "crypto key\n    set private-key \"-----BEGIN ENCRYPTED PRIVATE "
+      "KEY-----\nMIIFHzBJBgkqhkiG9w0BBQ0w\nPFSqHc3Ah1XA==\n-----END ENCRYPTED PRIVATE "
+      "KEY-----\"\nnext\n";
+  const std::string out = normaliser.redact(text);
+  CHECK(out.find("MIIFHzBJBgkqhkiG9w0BBQ0w") == std::string::npos);
+  CHECK(out.find("PFSqHc3Ah1XA==") == std::string::npos);
+  CHECK(out.find("next\n") != std::string::npos);
+  CHECK(out.find("<redacted:sha256:") != std::string::npos);
+}
+
+TEST_CASE("volatile lines are removed per profile") {
+  const Profile ios = load_profile_by_name("cisco_ios");
+  const Normaliser normaliser(ios);
+  const std::string config =
+      "Building configuration...\n\nCurrent configuration : 1234 bytes\n"
+      "! Last configuration change at 10:00:01 UTC Mon Jan 1 2024 by admin\n"
+      "! NVRAM config last updated at 10:00:02 UTC Mon Jan 1 2024 by admin\n"
+      "!\nversion 15.2\nntp clock-period 17179869\nhostname r1\nend\n";
+  NormaliseStats stats;
+  const std::string out = normaliser.normalise(config, &stats);
+  CHECK(out == "\n!\nversion 15.2\nhostname r1\nend\n");
+  CHECK(stats.volatile_lines_removed == 5);
+
+  const Normaliser nxos(load_profile_by_name("cisco_nxos"));
+  CHECK(nxos.normalise(
+            "!Command: show running-config\n!Time: Mon Jan  1 10:00:00 2024\nfeature ssh\n") ==
+        "!Command: show running-config\nfeature ssh\n");
+  const Normaliser junos(load_profile_by_name("juniper_junos"));
+  CHECK(junos.normalise("## Last commit: 2024-01-01 10:00:00 UTC by admin\nversion 21.4R1;\n") ==
+        "version 21.4R1;\n");
+  const Normaliser ros(load_profile_by_name("mikrotik_routeros"));
+  CHECK(ros.normalise("# 2024-01-01 10:00:00 by RouterOS 7.12\n# software id = ABCD\n") ==
+        "# software id = ABCD\n");
+  // CRLF in, LF out.
+  CHECK(normaliser.normalise("hostname r1\r\nend\r\n") == "hostname r1\nend\n");
+}
+
+// Detection patterns, independent of the redaction patterns: each captures a value that must
+// be a redaction marker (or empty / an obvious placeholder) after normalisation.
+namespace {
+const std::vector<std::string>& detection_patterns() {
+  static const std::vector<std::string> patterns = {
+      R"(\$(?:1|5|6|8|9)\$([A-Za-z0-9./]{4,}))",
+      R"(\bENC ([A-Za-z0-9+/=]{8,}))",
+      R"(^\s*snmp-server community ("?[^\s"]+))",
+      R"(\b(?:password|secret|key) [0-9] ([^\s<]\S*))",
+      R"(\b(?:enable|username \S+) .*\b(?:secret|password) (?:[0-9] )?([^\s<]\S*))",
+      R"(%\^%#([^%]+)%\^%#)",
+      R"(<(?:phash|password)>([^<]+)<)",
+      R"(\b(?:encrypted-password|authentication-key|pre-shared-key|pre-shared-secret) ["']([^"'<][^"']*)["'])",
+      R"(\bpassword=([^\s<"]+))",
+  };
+  return patterns;
+}
+
+// Fine after redaction: a marker, empty, masked ("*****"), or an encryption type ("5").
+bool is_placeholder(std::string_view value) {
+  if (!value.empty() && (value.front() == '"' || value.front() == '\'')) value.remove_prefix(1);
+  if (value.rfind("<redacted:sha256:", 0) == 0) return true;
+  // The detectors are deliberately naive: a qualifier word may be taken for the value.
+  for (std::string_view word : {"sha512", "encrypted", "md5", "cipher", "0", "7"})
+    if (value == word) return true;
+  if (value.size() <= 2 && value.find_first_not_of("0123456789") == std::string_view::npos)
+    return true;
+  return value.empty() || value.find_first_not_of("*") == std::string_view::npos;
+}
+}  // namespace
+
+TEST_CASE("corpus: after redaction no known secret pattern remains; other lines unchanged") {
+  const auto corpus = netaudit::test::corpus_dir();
+  if (!corpus) {
+    WARN("corpus not found (../shared/corpus or $NETAUDIT_CORPUS): skipping");
+    return;
+  }
+  std::vector<std::unique_ptr<re2::RE2>> detectors;
+  for (const std::string& pattern : detection_patterns())
+    detectors.push_back(std::make_unique<re2::RE2>(pattern));
+  const Normaliser common;
+  std::size_t files = 0;
+  std::size_t redactions = 0;
+  std::size_t leaks = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(*corpus)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "MANIFEST.tsv") continue;
+    const std::string text = netaudit::test::read_file(entry.path());
+    NormaliseStats stats;
+    const std::string out = common.redact(text, &stats);
+    ++files;
+    redactions += stats.secrets_redacted;
+    // Line by line: unchanged, or changed only where a marker now stands.
+    std::istringstream in_lines(text), out_lines(out);
+    std::string before, after;
+    std::size_t line_no = 0;
+    // PEM key bodies collapse into one marker line: compare lines only without them.
+    const bool compare_lines = text.find("PRIVATE KEY-----") == std::string::npos;
+    while (std::getline(out_lines, after)) {
+      ++line_no;
+      for (const auto& detector : detectors) {
+        std::string value;
+        re2::StringPiece input(after);
+        while (re2::RE2::FindAndConsume(&input, *detector, &value)) {
+          if (is_placeholder(value)) continue;
+          ++leaks;
+          FAIL_CHECK(entry.path().string() << ":" << line_no << ": secret left: " << after);
+        }
+      }
+      if (!compare_lines) continue;
+      if (!std::getline(in_lines, before)) break;
+      if (!before.empty() && before.back() == '\r') before.pop_back();
+      if (before == after) continue;
+      // Every piece of the output line outside the markers appears, in order, in the input.
+      std::size_t pos = 0;
+      std::size_t cursor = 0;
+      bool ok = true;
+      while (cursor <= after.size()) {
+        const std::size_t marker = after.find("<redacted:sha256:", cursor);
+        const std::string piece =
+            after.substr(cursor, marker == std::string::npos ? std::string::npos : marker - cursor);
+        const std::size_t found = before.find(piece, pos);
+        if (found == std::string::npos) {
+          ok = false;
+          break;
+        }
+        pos = found + piece.size();
+        if (marker == std::string::npos) break;
+        cursor = after.find('>', marker) + 1;
+      }
+      if (!ok)
+        FAIL_CHECK(entry.path().string() << ":" << line_no << ": line changed beyond redaction: "
+                                         << before << " -> " << after);
+    }
+  }
+  INFO("files " << files << ", redactions " << redactions << ", leaks " << leaks);
+  CHECK(files > 100);
+  CHECK(redactions > 100);
+  CHECK(leaks == 0);
+}
