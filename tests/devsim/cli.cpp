@@ -225,10 +225,15 @@ void CliSession::pump(std::size_t max_lines) {
   std::size_t lines = 0;
   while (pending_pos_ < text.size() && lines < max_lines) {
     std::size_t end = text.find('\n', pending_pos_);
-    if (end == std::string::npos) end = text.size();
+    if (end == std::string::npos) {
+      chunk.append(text, pending_pos_);  // a last line without newline stays without one
+      pending_pos_ = text.size();
+      break;
+    }
     std::string_view line(text.data() + pending_pos_, end - pending_pos_);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    chunk.append(line).append("\r\n");
+    // A PTY shows "\r\n"; an exec channel has no PTY and passes the text through.
+    chunk.append(line).append(pending_interactive_ ? "\r\n" : "\n");
     pending_pos_ = end + 1;
     ++lines;
     if (chunk.size() >= 16384) {

@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
   app.add_option("--user", synthetic.user, "synthetic mode: login user");
   app.add_option("--password-file", password_file, "synthetic mode: file holding the password");
   app.add_option("--authorized-key", authorized_keys,
-                 "synthetic mode: accepted public key file (repeatable)");
+                 "accepted public key file for every device (repeatable)");
   app.add_option("--latency-ms", latency_ms, "added before each command's output (all devices)");
   app.add_option("--base-port", options.base_port,
                  "first device port (device i listens on base+i); 0 = free ports");
@@ -87,6 +87,13 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr, "devsim: give --lab FILE or --devices N --platform P\n");
       return 2;
+    }
+    // --authorized-key also applies to a lab file's devices (tests add their own key).
+    if (!lab_file.empty()) {
+      for (auto& device : lab.devices) {
+        for (const auto& key : authorized_keys)
+          device.authorized_keys.emplace_back(key);
+      }
     }
     if (latency_ms) {
       for (auto& device : lab.devices)

@@ -10,7 +10,7 @@ namespace {
 constexpr std::string_view kBase10 = "urn:ietf:params:netconf:base:1.0";
 constexpr std::string_view kBase11 = "urn:ietf:params:netconf:base:1.1";
 constexpr std::string_view kEom = "]]>]]>";
-constexpr std::size_t kChunkSize = 4096;
+constexpr std::size_t kChunkSize = 1024;  // small: replies span several chunks
 
 std::string_view local_name(std::string_view name) {
   auto colon = name.find(':');

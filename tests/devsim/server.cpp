@@ -405,8 +405,9 @@ void Connection::serve() {
       continue;
     }
     if ((cli && cli->done()) || (netconf && netconf->done())) break;
-    if (eof_) {
-      end_session(0);  // the client has nothing more to say
+    // The client has nothing more to say (a hung device does not notice).
+    if (eof_ && device.fault != Fault::hang_after_login) {
+      end_session(0);
       break;
     }
     if (ssh_event_dopoll(event_.get(), 100) == SSH_ERROR) {

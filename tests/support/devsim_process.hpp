@@ -1,0 +1,65 @@
+// Starts the device simulator (tests/devsim) for a test and stops it by PID (RAII).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netaudit::test {
+
+// $NETAUDIT_DEVSIM, else <build>/tests/devsim/devsim.
+std::filesystem::path devsim_binary();
+
+// A fresh folder under $TMPDIR (or /tmp), removed with everything in it on destruction.
+class ScratchDir {
+ public:
+  explicit ScratchDir(std::string_view prefix = "netaudit-test");
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// devsim with a lab file, every device on a free port of 127.0.0.1. The constructor returns once
+// devsim has written its ready file (or throws with devsim's output); the destructor sends
+// SIGTERM, waits up to 5 s, then SIGKILLs. Only this PID is ever signalled.
+class DevsimProcess {
+ public:
+  explicit DevsimProcess(const std::filesystem::path& lab, std::vector<std::string> extra_args = {},
+                         std::chrono::milliseconds start_timeout = std::chrono::seconds(30));
+  ~DevsimProcess();
+  DevsimProcess(const DevsimProcess&) = delete;
+  DevsimProcess& operator=(const DevsimProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // The port of a device (throws std::out_of_range naming the device when unknown).
+  std::uint16_t port(std::string_view device) const;
+  // The shared port (devices picked by user name), when started with --shared-port.
+  std::uint16_t shared_port() const { return port("*"); }
+  const std::map<std::string, std::uint16_t, std::less<>>& ports() const { return ports_; }
+  // known_hosts holding the host keys the lab records for every port.
+  std::filesystem::path known_hosts() const { return dir_.path() / "known_hosts"; }
+  std::filesystem::path audit_log() const { return dir_.path() / "audit.log"; }
+  // Lines of the audit log: commands devsim refused because they are not read-only.
+  std::vector<std::string> refused_commands() const;
+  // devsim's stdout and stderr so far.
+  std::string output() const;
+  // SIGTERM and wait; returns the exit status (or -1 when it had to be killed).
+  int stop();
+
+ private:
+  ScratchDir dir_;
+  pid_t pid_ = -1;
+  std::map<std::string, std::uint16_t, std::less<>> ports_;
+};
+
+}  // namespace netaudit::test

@@ -1,0 +1,228 @@
+// The collectors against devsim: every platform profile fetches its fixture config exactly, every
+// fault ends in its own error within its deadline with nothing partial returned, and devsim's
+// audit log shows that no collector ever sent a command that is not read-only.
+#include <yaml-cpp/yaml.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <map>
+#include <netaudit/collectors/collect.hpp>
+#include <netaudit/collectors/netconf_client.hpp>
+#include <netaudit/collectors/normalise.hpp>
+#include <netaudit/collectors/profile.hpp>
+#include <string>
+
+#include "devsim_fixture.hpp"
+#include "test_paths.hpp"
+
+using namespace netaudit::test;
+namespace nc = netaudit::collectors;
+using std::chrono::milliseconds;
+
+namespace {
+
+struct LabDevice {
+  std::string name;
+  std::string platform;
+  std::string user;
+  std::filesystem::path config;
+  std::map<std::string, std::filesystem::path> commands;
+  std::string fault;
+};
+
+// The fixture lab as the tests see it (the same YAML devsim reads).
+std::vector<LabDevice> lab_devices() {
+  const auto file = devsim_lab_file();
+  const auto root = YAML::LoadFile(file.string());
+  const std::string default_user = root["defaults"]["user"].as<std::string>();
+  std::vector<LabDevice> devices;
+  for (const auto& node : root["devices"]) {
+    LabDevice device;
+    device.name = node["name"].as<std::string>();
+    device.platform = node["platform"].as<std::string>();
+    device.user = node["user"] ? node["user"].as<std::string>() : default_user;
+    device.config = file.parent_path() / node["config"].as<std::string>();
+    if (node["commands"]) {
+      for (const auto& entry : node["commands"]) {
+        device.commands[entry.first.as<std::string>()] =
+            file.parent_path() / entry.second.as<std::string>();
+      }
+    }
+    device.fault = node["fault"] ? node["fault"].as<std::string>() : "none";
+    devices.push_back(device);
+  }
+  return devices;
+}
+
+const LabDevice& lab_device(std::string_view name) {
+  static const auto devices = lab_devices();
+  for (const auto& device : devices) {
+    if (device.name == name) return device;
+  }
+  throw std::out_of_range("no lab device " + std::string(name));
+}
+
+nc::DeviceTarget target_for(const DevsimLab& lab, const LabDevice& device,
+                            nc::Transport transport = nc::Transport::ssh) {
+  nc::DeviceTarget target;
+  target.name = device.name;
+  target.host = "127.0.0.1";
+  target.port = lab.devsim->port(device.name);
+  target.platform = device.platform;
+  target.transport = transport;
+  target.credentials.user = device.user;
+  target.credentials.key_file = lab.key;
+  return target;
+}
+
+nc::CollectOptions quick_options(const DevsimLab& lab) {
+  nc::CollectOptions options;
+  options.known_hosts = lab.devsim->known_hosts();
+  options.connect_timeout = milliseconds(5000);
+  options.command_timeout = milliseconds(3000);
+  options.job_timeout = milliseconds(15000);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("every platform profile fetches its fixture config from devsim exactly", "[collectors]") {
+  DevsimLab lab;
+  const auto platforms = nc::available_platforms();
+  REQUIRE(platforms.size() >= 12);
+  for (const auto& platform : platforms) {
+    INFO("platform " << platform);
+    const LabDevice* device = nullptr;
+    for (const auto& candidate : lab_devices()) {
+      if (candidate.platform == platform && candidate.fault == "none") {
+        device = &lab_device(candidate.name);
+        break;
+      }
+    }
+    if (!device) FAIL("the devsim lab has no device of platform " << platform);
+    const auto profile = nc::load_profile_by_name(platform);
+    // What devsim serves for the profile's fetch commands, concatenated.
+    std::string expected;
+    for (const auto& command : profile.fetch_commands) {
+      auto it = device->commands.find(command);
+      expected += read_file(it != device->commands.end() ? it->second : device->config);
+    }
+    const auto result = nc::collect_config(target_for(lab, *device), profile, quick_options(lab));
+    INFO(result.message);
+    REQUIRE(result.ok());
+    CHECK(result.raw == expected);
+    CHECK(result.normalised == nc::Normaliser(profile).normalise(expected));
+    CHECK(result.host_key_fingerprint.starts_with("SHA256:"));
+  }
+  // Not a single configuration, write or reboot command reached any device.
+  CHECK(lab.devsim->refused_commands().empty());
+}
+
+TEST_CASE("NETCONF get-config from devsim, chunked and end-of-message framing", "[collectors]") {
+  DevsimLab lab;
+  const auto xml = read_file(devsim_fixture_dir() / "netconf" / "juniper_junos.xml");
+  const auto profile = nc::load_profile_by_name("juniper_junos");
+  for (const char* name : {"lab-mx1", "netconf-base10"}) {
+    INFO(name);
+    const auto result = nc::collect_config(
+        target_for(lab, lab_device(name), nc::Transport::netconf), profile, quick_options(lab));
+    INFO(result.message);
+    REQUIRE(result.ok());
+    CHECK(result.raw.find("<host-name>lab-mx1</host-name>") != std::string::npos);
+    CHECK(result.raw.find("<name>10.0.16.1/30</name>") != std::string::npos);
+    const bool has_11 = std::find(result.capabilities.begin(), result.capabilities.end(),
+                                  std::string(nc::kNetconfBase11)) != result.capabilities.end();
+    CHECK(has_11 == (std::string(name) == "lab-mx1"));
+  }
+  CHECK(lab.devsim->refused_commands().empty());
+}
+
+TEST_CASE("every devsim fault ends in its own error, in time, with nothing partial",
+          "[collectors]") {
+  DevsimLab lab;
+  struct FaultCase {
+    const char* device;
+    nc::Transport transport;
+    nc::ErrorKind expected;
+    milliseconds deadline;  // the option that must bound it
+  };
+  auto options = quick_options(lab);
+  options.max_output_bytes = 1u << 20;  // endless output hits the cap
+  const FaultCase cases[] = {
+      {"fault-wrong-password", nc::Transport::ssh, nc::ErrorKind::auth_failed,
+       options.connect_timeout},
+      {"fault-host-key", nc::Transport::ssh, nc::ErrorKind::host_key_changed,
+       options.connect_timeout},
+      {"fault-hang", nc::Transport::ssh, nc::ErrorKind::timeout, options.command_timeout},
+      {"fault-disconnect", nc::Transport::ssh, nc::ErrorKind::disconnected,
+       options.command_timeout},
+      {"fault-endless", nc::Transport::ssh, nc::ErrorKind::output_too_large,
+       options.command_timeout},
+      {"fault-garbage", nc::Transport::ssh, nc::ErrorKind::prompt_not_found,
+       options.command_timeout},
+      {"fault-netconf-chunk", nc::Transport::netconf, nc::ErrorKind::protocol_error,
+       options.command_timeout},
+  };
+  const auto margin = milliseconds(2000);
+  for (const auto& c : cases) {
+    INFO(c.device << ": expected " << nc::to_string(c.expected));
+    const auto& device = lab_device(c.device);
+    const auto profile = nc::load_profile_by_name(device.platform);
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = nc::collect_config(target_for(lab, device, c.transport), profile, options);
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    INFO("got " << nc::to_string(result.error) << ": " << result.message);
+    CHECK(result.error == c.expected);
+    CHECK(elapsed < c.deadline + margin);
+    CHECK(result.raw.empty());
+    CHECK(result.normalised.empty());
+  }
+  SECTION("endless output without a small cap: the job deadline ends it") {
+    auto slow = options;
+    slow.max_output_bytes = 1u << 30;
+    slow.command_timeout = milliseconds(2000);
+    slow.job_timeout = milliseconds(3000);
+    const auto& device = lab_device("fault-endless");
+    const auto started = std::chrono::steady_clock::now();
+    const auto result =
+        nc::collect_config(target_for(lab, device), nc::load_profile_by_name("cisco_ios"), slow);
+    INFO(result.message);
+    CHECK(result.error == nc::ErrorKind::timeout);
+    CHECK(std::chrono::steady_clock::now() - started < slow.job_timeout + margin);
+    CHECK(result.raw.empty());
+  }
+  CHECK(lab.devsim->refused_commands().empty());
+}
+
+TEST_CASE("paging fallback: a refused paging-off command still yields the whole config",
+          "[collectors]") {
+  DevsimLab lab;
+  const auto& device = lab_device("fault-paging");
+  const auto profile = nc::load_profile_by_name("cisco_ios");
+  const auto result = nc::collect_config(target_for(lab, device), profile, quick_options(lab));
+  INFO(result.message);
+  REQUIRE(result.ok());
+  CHECK(result.raw == read_file(device.config));
+  CHECK(lab.devsim->refused_commands().empty());
+}
+
+TEST_CASE("host keys against devsim: unknown refused when strict, accept-new records, then ok",
+          "[collectors]") {
+  DevsimLab lab;
+  ScratchDir dir("devsim-kh");
+  const auto known_hosts = dir.path() / "known_hosts";
+  const auto& device = lab_device("lab-ios1");
+  const auto profile = nc::load_profile_by_name("cisco_ios");
+  auto options = quick_options(lab);
+  options.known_hosts = known_hosts;
+
+  auto result = nc::collect_config(target_for(lab, device), profile, options);
+  CHECK(result.error == nc::ErrorKind::host_key_unknown);
+  options.host_key_policy = nc::HostKeyPolicy::accept_new;
+  result = nc::collect_config(target_for(lab, device), profile, options);
+  INFO(result.message);
+  CHECK(result.ok());
+  options.host_key_policy = nc::HostKeyPolicy::strict;
+  result = nc::collect_config(target_for(lab, device), profile, options);
+  CHECK(result.ok());
+}
