@@ -1,5 +1,6 @@
 // `netaudit detect [--format text|json] PATH...`
 #include <CLI/CLI.hpp>
+#include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,9 @@
 // `netaudit parse [--platform P] [--syntax S] [--format text|json] FILE`
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.hpp"
 #include "netaudit/policies/detect.hpp"
@@ -18,7 +20,11 @@ struct ParseOptions {
   std::size_t max_bytes = InputLimits{}.max_bytes;
 };
 
-nlohmann::json node_to_json(NodeRef node) {
+// JSON nesting deeper than this is cut (with a note in the output): hostile input such as
+// 100000 nested braces must not overflow the stack here or in the JSON writer.
+constexpr std::size_t kMaxJsonDepth = 256;
+
+nlohmann::json node_to_json(NodeRef node, std::size_t depth, bool& truncated) {
   nlohmann::json out = {{"line", node.line()}, {"text", node.text()}};
   if (node.inactive()) out["inactive"] = true;
   const auto attributes = node.tree().attributes(node.id());
@@ -28,16 +34,31 @@ nlohmann::json node_to_json(NodeRef node) {
       attrs[std::string(a.name)] = a.value;
     out["attributes"] = std::move(attrs);
   }
-  if (node.has_children()) {
+  if (node.has_children() && depth >= kMaxJsonDepth) {
+    out["children_omitted"] = true;
+    truncated = true;
+  } else if (node.has_children()) {
     nlohmann::json children = nlohmann::json::array();
     for (NodeRef child : node.children())
-      children.push_back(node_to_json(child));
+      children.push_back(node_to_json(child, depth + 1, truncated));
     out["children"] = std::move(children);
   }
   return out;
 }
 
+bool is_known_platform(std::string_view platform) {
+  const auto& known = known_platforms();
+  return std::find(known.begin(), known.end(), platform) != known.end();
+}
+
 int run_parse(const ParseOptions& options) {
+  if (!options.platform.empty() && !is_known_platform(options.platform)) {
+    std::cerr << "netaudit parse: unknown platform '" << options.platform << "'; known:";
+    for (std::string_view known : known_platforms())
+      std::cerr << ' ' << known;
+    std::cerr << '\n';
+    return kExitUsage;
+  }
   LoadResult loaded = load_config_file(options.file, InputLimits{options.max_bytes});
   if (!loaded.source) {
     std::cerr << "netaudit parse: " << loaded.error << '\n';
@@ -45,15 +66,23 @@ int run_parse(const ParseOptions& options) {
   }
   SourceText& source = *loaded.source;
   std::string platform = options.platform;
+  std::optional<Detection> detection;
+  if (platform.empty()) {
+    detection = detect_platform(source.text);
+    platform = detection->platform;
+  }
   Syntax syntax = Syntax::indented;
   if (!options.syntax.empty()) {
     syntax = *syntax_from_string(options.syntax);
-  } else if (!platform.empty()) {
-    syntax = syntax_for_platform(platform, source.text);
+  } else if (detection) {
+    syntax = detection->syntax;
+    if (platform == kUnknownPlatform) {
+      std::cerr << "netaudit parse: " << options.file
+                << ": platform not recognised (use --platform or --syntax); parsing as "
+                << to_string(syntax) << " from the shape of the text\n";
+    }
   } else {
-    const Detection detection = detect_platform(source.text);
-    platform = detection.platform;
-    syntax = detection.syntax;
+    syntax = syntax_for_platform(platform, source.text);
   }
   ParseResult parsed = parse_config(std::move(source.text), syntax);
   std::vector<Diagnostic> warnings = std::move(source.warnings);
@@ -64,13 +93,23 @@ int run_parse(const ParseOptions& options) {
                           {"platform", platform},
                           {"syntax", to_string(syntax)},
                           {"warnings", nlohmann::json::array()}};
+    if (detection) {
+      out["confidence"] = detection->confidence;
+      out["reason"] = detection->reason;
+    }
     for (const Diagnostic& w : warnings) {
       out["warnings"].push_back({{"line", w.line}, {"message", w.message}});
     }
     nlohmann::json nodes = nlohmann::json::array();
+    bool truncated = false;
     for (NodeRef child : parsed.tree.root().children())
-      nodes.push_back(node_to_json(child));
+      nodes.push_back(node_to_json(child, 1, truncated));
     out["tree"] = std::move(nodes);
+    if (truncated) {
+      warnings.push_back({0, "tree deeper than " + std::to_string(kMaxJsonDepth) +
+                                 " levels; deeper nodes omitted from the JSON output"});
+      out["warnings"].push_back({{"line", 0}, {"message", warnings.back().message}});
+    }
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
     std::cout << "# " << options.file << ": platform " << platform << ", syntax "
@@ -89,7 +128,8 @@ void add_parse_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ParseOptions>();
   CLI::App* command =
       app.add_subcommand("parse", "Parse one config file and print its tree with line numbers");
-  command->add_option("--platform", options->platform, "Platform (default: detected)");
+  command->add_option("--platform", options->platform,
+                      "Platform id, e.g. cisco_ios, juniper_junos (default: detected)");
   command->add_option("--syntax", options->syntax, "Syntax family (default: from the platform)")
       ->check(CLI::IsMember({"indented", "braces", "set", "block", "menu", "xml"}));
   command->add_option("--format", options->format, "Output format")
