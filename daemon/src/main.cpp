@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_code = netaudit::cli::kExitOk;
   netaudit::cli::add_detect_command(app, exit_code);
   netaudit::cli::add_parse_command(app, exit_code);
+  netaudit::cli::add_collect_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
