@@ -16,5 +16,8 @@ inline constexpr int kExitUsage = 2;     // bad arguments or unreadable input
 void add_detect_command(CLI::App& app, int& exit_code);
 void add_parse_command(CLI::App& app, int& exit_code);
 void add_collect_command(CLI::App& app, int& exit_code);
+void add_audit_command(CLI::App& app, int& exit_code);
+void add_facts_command(CLI::App& app, int& exit_code);
+void add_policy_command(CLI::App& app, int& exit_code);
 
 }  // namespace netaudit::cli

@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   netaudit::cli::add_detect_command(app, exit_code);
   netaudit::cli::add_parse_command(app, exit_code);
   netaudit::cli::add_collect_command(app, exit_code);
+  netaudit::cli::add_audit_command(app, exit_code);
+  netaudit::cli::add_facts_command(app, exit_code);
+  netaudit::cli::add_policy_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

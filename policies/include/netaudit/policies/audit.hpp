@@ -1,0 +1,71 @@
+// Auditing one config against a policy: verdicts with evidence.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "netaudit/policies/rules.hpp"
+
+namespace netaudit::policy {
+
+class WaiverSet;
+
+enum class Verdict : std::uint8_t { pass, fail, unknown, not_applicable, error, waived };
+std::string_view to_string(Verdict verdict);
+
+struct Evidence {
+  std::uint32_t line = 0;  // 0: no source line (a platform default, a missing statement)
+  std::string text;        // the source line (secrets redacted), or the note
+};
+
+struct Finding {
+  std::string control;
+  std::string title;
+  Severity severity = Severity::medium;
+  Verdict verdict = Verdict::unknown;
+  std::string message;
+  std::vector<Evidence> evidence;
+  std::string remediation;
+};
+
+struct DeviceReport {
+  std::string file;
+  std::string device;                 // hostname from the config, else the file name
+  std::string platform;               // as detected or given
+  std::vector<Finding> findings;      // in control order
+  std::vector<std::string> warnings;  // parse warnings, expired waivers
+  std::string error;                  // the file could not be read at all (findings empty)
+};
+
+using Labels = std::map<std::string, std::string, std::less<>>;
+
+struct AuditOptions {
+  std::string platform;  // empty: detect
+  Labels labels;         // inventory labels (role, site, ...)
+  const WaiverSet* waivers = nullptr;
+  std::string today;  // YYYY-MM-DD for waiver expiry; empty: the current UTC date
+};
+
+// Reads, detects, parses and audits one file. Never throws on bad input: an unreadable file
+// gives a report with `error` set.
+DeviceReport audit_file(const Policy& policy, const std::string& path, const AuditOptions& options);
+// The same for text already in memory; `origin` names it in the report.
+DeviceReport audit_text(const Policy& policy, std::string text, const std::string& origin,
+                        const AuditOptions& options);
+
+// Control counts per verdict over a set of reports.
+struct VerdictCounts {
+  std::size_t pass = 0, fail = 0, unknown = 0, not_applicable = 0, error = 0, waived = 0;
+  void add(Verdict verdict);
+};
+
+// Today's UTC date as YYYY-MM-DD.
+std::string utc_today();
+
+// Masks secrets (passwords, keys, community strings other than the well-known defaults) in
+// one config line before it is shown as evidence.
+std::string redact_line(std::string_view line);
+
+}  // namespace netaudit::policy

@@ -1,0 +1,32 @@
+// Rendering audit reports: table (people), JSON, CSV, JUnit XML, SARIF 2.1.0.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "netaudit/policies/audit.hpp"
+
+namespace netaudit::policy {
+
+enum class ReportFormat { table, json, csv, junit, sarif };
+std::optional<ReportFormat> report_format_from_string(std::string_view name);
+
+struct RenderOptions {
+  bool colour = false;  // ANSI colours (table only)
+  std::string tool_version = "0.1.0";
+};
+
+// `controls` supplies rule metadata (SARIF rules, help text); may be empty.
+std::string render_report(const std::vector<DeviceReport>& reports, ReportFormat format,
+                          const std::vector<ControlInfo>& controls, const RenderOptions& options);
+
+std::string render_json(const std::vector<DeviceReport>& reports);
+std::string render_csv(const std::vector<DeviceReport>& reports);
+std::string render_junit(const std::vector<DeviceReport>& reports);
+std::string render_sarif(const std::vector<DeviceReport>& reports,
+                         const std::vector<ControlInfo>& controls, const RenderOptions& options);
+std::string render_table(const std::vector<DeviceReport>& reports, const RenderOptions& options);
+
+}  // namespace netaudit::policy

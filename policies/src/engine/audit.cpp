@@ -1,0 +1,383 @@
+// Auditing one config: detect, parse, read facts, evaluate every control, apply waivers.
+#include "netaudit/policies/audit.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+
+#include "engine/engine.hpp"
+#include "netaudit/policies/detect.hpp"
+#include "netaudit/policies/parse.hpp"
+#include "netaudit/policies/waivers.hpp"
+
+namespace netaudit::policy {
+
+std::string_view to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::pass:
+      return "pass";
+    case Verdict::fail:
+      return "fail";
+    case Verdict::unknown:
+      return "unknown";
+    case Verdict::not_applicable:
+      return "not_applicable";
+    case Verdict::error:
+      return "error";
+    case Verdict::waived:
+      return "waived";
+  }
+  return "?";
+}
+
+void VerdictCounts::add(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::pass:
+      ++pass;
+      break;
+    case Verdict::fail:
+      ++fail;
+      break;
+    case Verdict::unknown:
+      ++unknown;
+      break;
+    case Verdict::not_applicable:
+      ++not_applicable;
+      break;
+    case Verdict::error:
+      ++error;
+      break;
+    case Verdict::waived:
+      ++waived;
+      break;
+  }
+}
+
+std::string utc_today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+  return buffer;
+}
+
+namespace {
+
+// Each pattern's group 1 is a secret; the rest of the line stays readable.
+const std::vector<std::unique_ptr<RE2>>& redaction_patterns() {
+  static const std::vector<std::unique_ptr<RE2>> patterns = [] {
+    const char* sources[] = {
+        R"((?i)(?:^|\s)(?:ntp |ntp-service )?authentication-key(?:id)?\s+\d+\s+(?:authentication-mode\s+)?\S+\s+(?:cipher\s+|simple\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)message-digest-key\s+\d+\s+\S+\s+(?:\d\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)(?:password|passwd|secret|key-string|pre-shared-key|psksecret|passphrase|plaintext-password|plain-text-password-value|encrypted-password|secret-key|auth-password|priv-password|authentication-password|privacy-password|authentication-key|auth-key|md5-key|community-string|sharedsecret)\s*[=]?\s*(?:(?:\d{1,2}|ENC|cipher|irreversible-cipher|simple|hash2?|encrypted|clear|sha512|sha256|md5)\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)key\s+(?:\d\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)(?:snmp-server |snmp-agent |snmp )?community\s+(?:(?:read|write|cipher|simple)\s+)*("[^"]*"|\S+))",
+        R"((?i)\s(?:auth|priv)\s+(?:md5|sha\S*|des\S*|aes\S*|3des)\s+(?:\d+\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)set\s+name\s+("[^"]*"|\S+))",
+    };
+    std::vector<std::unique_ptr<RE2>> out;
+    for (const char* s : sources)
+      out.push_back(std::make_unique<RE2>(s, RE2::Quiet));
+    return out;
+  }();
+  return patterns;
+}
+
+bool well_known_default(std::string_view value) {
+  std::string v(value);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  for (char& c : v)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Default community strings identify a finding, they protect nothing.
+  return v == "public" || v == "private";
+}
+
+}  // namespace
+
+std::string redact_line(std::string_view line) {
+  std::string out(line);
+  for (std::size_t p = 0; p < redaction_patterns().size(); ++p) {
+    const RE2& re = *redaction_patterns()[p];
+    // SNMP `set name` (FortiOS) only inside community blocks is a secret; elsewhere keep it.
+    if (p == 6) continue;
+    std::string next;
+    re2::StringPiece input(out);
+    std::size_t pos = 0;
+    re2::StringPiece m[2];
+    while (pos <= out.size() && re.Match(input, pos, out.size(), RE2::UNANCHORED, m, 2)) {
+      if (m[1].data() == nullptr) break;
+      const std::size_t start = static_cast<std::size_t>(m[1].data() - out.data());
+      const std::size_t end = start + m[1].size();
+      const std::string_view secret(m[1].data(), m[1].size());
+      next.append(out, pos, start - pos);
+      if (well_known_default(secret) || secret == "<redacted>")
+        next.append(secret);
+      else
+        next.append("<redacted>");
+      const std::size_t match_end =
+          static_cast<std::size_t>(m[0].data() - out.data()) + m[0].size();
+      next.append(out, end, match_end - end);
+      pos = match_end;
+      if (m[0].size() == 0) break;
+    }
+    next.append(out, std::min(pos, out.size()), std::string::npos);
+    out = std::move(next);
+  }
+  return out;
+}
+
+namespace {
+
+using engine::CondResult;
+using engine::Tri;
+
+Verdict verdict_of(Tri tri) {
+  switch (tri) {
+    case Tri::yes:
+      return Verdict::pass;
+    case Tri::no:
+      return Verdict::fail;
+    case Tri::unknown:
+      return Verdict::unknown;
+    case Tri::na:
+      return Verdict::not_applicable;
+    case Tri::error:
+      return Verdict::error;
+  }
+  return Verdict::error;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (p.empty()) continue;
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
+std::vector<Evidence> to_evidence(const std::vector<engine::EvidenceRef>& refs,
+                                  const ConfigTree& tree) {
+  std::vector<Evidence> out;
+  std::vector<std::uint32_t> lines;
+  for (const auto& r : refs)
+    if (r.line != 0) lines.push_back(r.line);
+  std::sort(lines.begin(), lines.end());
+  lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+  for (std::uint32_t line : lines) {
+    std::string_view text = tree.line_text(line);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' '))
+      text.remove_suffix(1);
+    out.push_back({line, redact_line(text)});
+  }
+  for (const auto& r : refs) {
+    if (r.line != 0 || r.note.empty()) continue;
+    if (std::none_of(out.begin(), out.end(),
+                     [&](const Evidence& e) { return e.line == 0 && e.text == r.note; }))
+      out.push_back({0, r.note});
+  }
+  return out;
+}
+
+std::string message_for(const engine::Rule& rule, Verdict verdict, const CondResult& result,
+                        const std::string& fallback) {
+  auto it = rule.messages.find(std::string(to_string(verdict)));
+  std::string base = it != rule.messages.end() ? it->second : fallback;
+  const std::string reasons = join(result.reasons, "; ");
+  if ((verdict == Verdict::unknown || verdict == Verdict::error ||
+       verdict == Verdict::not_applicable) &&
+      !reasons.empty()) {
+    base = base.empty() ? reasons : base + ": " + reasons;
+  }
+  return base;
+}
+
+bool labels_match(const engine::Rule& rule, const Labels& labels, std::string& why) {
+  for (const auto& [name, allowed] : rule.labels) {
+    auto it = labels.find(name);
+    if (it == labels.end() ||
+        std::find(allowed.begin(), allowed.end(), it->second) == allowed.end()) {
+      why = "applies to devices with " + name + " in [" + join(allowed, ", ") + "]";
+      return false;
+    }
+  }
+  return true;
+}
+
+Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const DeviceFacts& facts,
+                      const std::vector<std::vector<engine::Hit>>& hits, const ConfigTree& tree,
+                      const std::string& platform, const Labels& labels, bool broken,
+                      const std::string& broken_reason) {
+  Finding finding;
+  finding.control = rule.info.id;
+  finding.title = rule.info.title;
+  finding.severity = rule.info.severity;
+  finding.remediation = rule.info.remediation_for(platform);
+  auto set = [&](Verdict v, std::string message) {
+    finding.verdict = v;
+    finding.message = std::move(message);
+  };
+  const bool included = rule.include_platforms.empty() ||
+                        std::find(rule.include_platforms.begin(), rule.include_platforms.end(),
+                                  platform) != rule.include_platforms.end();
+  const bool excluded = std::find(rule.exclude_platforms.begin(), rule.exclude_platforms.end(),
+                                  platform) != rule.exclude_platforms.end();
+  if (!included || excluded) {
+    set(Verdict::not_applicable, "control does not apply to platform " + platform);
+    return finding;
+  }
+  std::string why;
+  if (!labels_match(rule, labels, why)) {
+    set(Verdict::not_applicable, why);
+    return finding;
+  }
+  if (pack == nullptr) {
+    set(Verdict::unknown,
+        "no vendor pack for platform '" + platform + "': its facts cannot be read");
+    return finding;
+  }
+  if (broken) {
+    set(Verdict::error, broken_reason);
+    return finding;
+  }
+  const engine::Condition* precondition = rule.precondition.get();
+  const engine::Condition* assertion = rule.assertion.get();
+  if (auto o = rule.overrides.find(platform); o != rule.overrides.end()) {
+    if (o->second.not_applicable) {
+      set(Verdict::not_applicable, o->second.reason);
+      return finding;
+    }
+    if (o->second.precondition) precondition = o->second.precondition.get();
+    if (o->second.assertion) assertion = o->second.assertion.get();
+  }
+  const engine::EvalContext context{&facts, &hits, pack};
+  if (precondition != nullptr) {
+    const CondResult pre = engine::evaluate(*precondition, context);
+    if (pre.tri != Tri::yes) {
+      Verdict v = pre.tri == Tri::no ? Verdict::not_applicable : verdict_of(pre.tri);
+      std::string fallback =
+          pre.tri == Tri::no ? "precondition not met: " + precondition->describe : std::string();
+      set(v, message_for(rule, v, pre, fallback));
+      finding.evidence = to_evidence(pre.evidence, tree);
+      return finding;
+    }
+  }
+  const CondResult result = engine::evaluate(*assertion, context);
+  const Verdict v = verdict_of(result.tri);
+  std::string fallback;
+  switch (v) {
+    case Verdict::pass:
+      fallback = "compliant: " + assertion->describe;
+      break;
+    case Verdict::fail:
+      fallback = "violated: " + assertion->describe;
+      break;
+    case Verdict::unknown:
+      fallback = "cannot tell from the config";
+      break;
+    default:
+      break;
+  }
+  set(v, message_for(rule, v, result, fallback));
+  finding.evidence = to_evidence(result.evidence, tree);
+  return finding;
+}
+
+std::string file_stem(const std::string& origin) {
+  return std::filesystem::path(origin).stem().string();
+}
+
+}  // namespace
+
+DeviceReport audit_text(const Policy& policy, std::string text, const std::string& origin,
+                        const AuditOptions& options) {
+  DeviceReport report;
+  report.file = origin;
+  LoadResult checked = check_config_text(std::move(text), origin);
+  if (!checked.source) {
+    report.error = checked.error;
+    report.device = file_stem(origin);
+    report.platform = options.platform.empty() ? std::string(kUnknownPlatform) : options.platform;
+    return report;
+  }
+  SourceText& source = *checked.source;
+  for (const Diagnostic& d : source.warnings)
+    report.warnings.push_back("line " + std::to_string(d.line) + ": " + d.message);
+  Syntax syntax = Syntax::indented;
+  if (!options.platform.empty()) {
+    report.platform = options.platform;
+    syntax = syntax_for_platform(options.platform, source.text);
+  } else {
+    const Detection detection = detect_platform(source.text);
+    report.platform = detection.platform;
+    syntax = detection.syntax;
+  }
+  const bool has_content = std::any_of(source.text.begin(), source.text.end(), [](char c) {
+    return !std::isspace(static_cast<unsigned char>(c));
+  });
+  ParseResult parsed = parse_config(std::move(source.text), syntax);
+  for (const Diagnostic& d : parsed.warnings)
+    report.warnings.push_back("line " + std::to_string(d.line) + ": " + d.message);
+  const ConfigTree& tree = parsed.tree;
+  // A parser that produced nothing from real content could not read the file.
+  const bool broken = has_content && tree.node_count() <= 1;
+  const std::string broken_reason =
+      "the " + std::string(to_string(syntax)) + " parser read no statement from this file" +
+      (parsed.warnings.empty() ? "" : " (" + parsed.warnings.front().message + ")");
+
+  const Policy::Impl& impl = policy.impl();
+  const engine::Pack* pack = impl.pack(report.platform);
+  std::vector<std::vector<engine::Hit>> hits;
+  const DeviceFacts facts =
+      engine::extract_facts(impl.catalogue, pack, report.platform, tree, hits);
+  report.device = file_stem(origin);
+  if (const int host = impl.catalogue.find("system.hostname"); host >= 0) {
+    const ScalarReading& r = facts.readings[static_cast<std::size_t>(host)].scalar;
+    if (r.state == FactState::value && !scalar_to_string(r.value).empty())
+      report.device = scalar_to_string(r.value);
+  }
+  const std::string today = options.today.empty() ? utc_today() : options.today;
+  for (const engine::Rule& rule : impl.rules) {
+    Finding finding = evaluate_rule(rule, pack, facts, hits, tree, report.platform, options.labels,
+                                    broken, broken_reason);
+    if (options.waivers != nullptr && finding.verdict != Verdict::pass &&
+        finding.verdict != Verdict::not_applicable) {
+      const WaiverMatch match =
+          options.waivers->match(report.device, origin, options.labels, finding.control, today);
+      if (match.active != nullptr) {
+        const Waiver& w = *match.active;
+        finding.message = "waived (was " + std::string(to_string(finding.verdict)) +
+                          "): " + w.reason + " [owner " + w.owner + ", ticket " + w.ticket +
+                          ", until " + w.expires + "]";
+        finding.verdict = Verdict::waived;
+      } else if (match.expired != nullptr) {
+        const Waiver& w = *match.expired;
+        finding.message += " (waiver " + w.ticket + " expired on " + w.expires + ")";
+        report.warnings.push_back("waiver for " + finding.control + " (ticket " + w.ticket +
+                                  ", owner " + w.owner + ") expired on " + w.expires +
+                                  " and no longer applies");
+      }
+    }
+    report.findings.push_back(std::move(finding));
+  }
+  return report;
+}
+
+DeviceReport audit_file(const Policy& policy, const std::string& path,
+                        const AuditOptions& options) {
+  LoadResult loaded = load_config_file(path);
+  if (!loaded.source) {
+    DeviceReport report;
+    report.file = path;
+    report.device = file_stem(path);
+    report.platform = options.platform.empty() ? std::string(kUnknownPlatform) : options.platform;
+    report.error = loaded.error;
+    return report;
+  }
+  // audit_text repeats the input checks on the cleaned text; their warnings come from there.
+  return audit_text(policy, std::move(loaded.source->text), path, options);
+}
+
+}  // namespace netaudit::policy

@@ -1,0 +1,315 @@
+// Internal structures of the policy engine: compiled patterns, selectors, packs, conditions and
+// rules. Everything here is built once at load time and then only read (thread-safe).
+#pragma once
+
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "netaudit/policies/audit.hpp"
+#include "netaudit/policies/config_tree.hpp"
+#include "netaudit/policies/facts.hpp"
+#include "netaudit/policies/rules.hpp"
+
+namespace YAML {
+class Node;
+}
+
+namespace netaudit::policy::engine {
+
+// ---------------------------------------------------------------- patterns and selectors
+
+struct Pattern {
+  std::unique_ptr<RE2> re;
+  std::string source;
+  std::string first_word;  // literal first word every match starts with; empty: unindexed
+  int groups = 0;
+  std::vector<std::pair<std::string, int>> named;  // named groups
+};
+
+// Returns the literal first word every full match of `pattern` must start with ("" if none
+// can be proven). Used to index patterns by the first word of a node's text.
+std::string literal_first_word(std::string_view pattern);
+
+inline constexpr int kAnyDepth = -1;  // '**' in a path
+
+struct Selector {
+  std::vector<int> path;  // pattern ids, or kAnyDepth
+  int match = -1;         // pattern id
+};
+
+struct Captures {
+  std::vector<std::string_view> groups;  // [0] = the whole node text
+  std::vector<std::pair<std::string_view, std::string_view>> named;
+  std::string_view word;  // current word of a `split` anchor
+};
+
+struct Hit {
+  NodeId node = kNoNode;
+  std::uint32_t line = 0;
+  Captures captures;
+};
+
+// A value template: literal text with $N, ${name}, ${word} references.
+struct Template {
+  struct Part {
+    enum Kind : std::uint8_t { literal, capture, named_capture, word_ref } kind = literal;
+    std::string text;
+    int group = 0;
+  };
+  std::vector<Part> parts;
+  bool constant() const;
+  // empty_as_zero: an empty capture renders as "0" (int expressions).
+  std::string render(const Captures& captures, bool empty_as_zero) const;
+  int max_group() const;
+};
+// Parses "$1 * 60 + ${x}". Returns an error message or "".
+std::string parse_template(std::string_view text, Template& out);
+
+// Evaluates "5 * 60 + 30"; false when it is not such an expression.
+bool eval_int_expression(std::string_view text, std::int64_t& out);
+
+// Converts text to a typed scalar; returns an error message or "".
+std::string convert_scalar(std::string_view text, ValueType type, Scalar& out);
+
+// ---------------------------------------------------------------- packs
+
+struct ValueSpec {
+  Template tmpl;
+  std::map<std::string, std::string, std::less<>> map;
+  std::optional<std::string> map_default;
+  std::string apply(const Captures& captures, bool empty_as_zero) const;
+};
+
+struct DefaultSpec {
+  enum Kind : std::uint8_t { fixed, unknown, not_applicable } kind = fixed;
+  std::string value;
+  std::string note;
+  int when = -1;  // absolute selector id, -1: none
+  int unless = -1;
+};
+
+struct Entry {
+  Selector selector;  // absolute (scalar facts) or relative to the anchor (fields)
+  int absolute = -1;  // id of the absolute selector (scalar facts)
+  bool self = false;
+  bool scope_parent = false;
+  std::optional<Template> key;
+  ValueSpec value;
+  int when = -1;
+  int unless = -1;
+};
+
+struct ScalarDef {
+  ValueType type = ValueType::string;
+  std::vector<Entry> from;
+  std::optional<ValueSpec> direct;  // field given as a template over the anchor's captures
+  std::vector<DefaultSpec> defaults;
+};
+
+struct Anchor {
+  Selector selector;
+  int absolute = -1;
+  std::optional<Template> split;
+  std::optional<Template> key;
+  std::vector<std::optional<ScalarDef>> fields;  // by catalogue field index
+};
+
+struct ListDefault {
+  DefaultSpec::Kind kind = DefaultSpec::fixed;
+  std::vector<std::vector<std::pair<int, std::string>>> items;  // (field, value)
+  std::string note;
+  int when = -1;
+  int unless = -1;
+};
+
+struct Condition;
+
+struct FactDef {
+  enum Kind : std::uint8_t { scalar, list, derived, not_applicable } kind = scalar;
+  int fact = -1;
+  ScalarDef scalar_def;
+  std::vector<Anchor> anchors;
+  std::vector<ListDefault> list_defaults;
+  std::vector<ListDefault> implicit;  // extra records (kind value only)
+  std::unique_ptr<Condition> true_if;
+  std::unique_ptr<Condition> false_if;
+  DefaultSpec otherwise;
+  std::string reason;  // not_applicable
+  int line = 0;
+};
+
+// A pattern trie over absolute selectors, indexed by first word at each level.
+struct TrieNode {
+  struct Edge {
+    int pattern = -1;
+    int target = -1;    // trie node (for path edges)
+    int selector = -1;  // absolute selector id (for terminal edges)
+  };
+  std::vector<Edge> edges;      // path steps
+  std::vector<Edge> terminals;  // selector matches
+  std::unordered_map<std::string, std::vector<int>> edges_by_word;
+  std::unordered_map<std::string, std::vector<int>> terminals_by_word;
+  std::vector<int> edges_unindexed;
+  std::vector<int> terminals_unindexed;
+  int star = -1;  // trie node reached through '**' (loops on itself)
+  bool is_star = false;
+};
+
+struct Pack {
+  std::string platform;
+  std::string description;
+  std::string file;
+  std::vector<Pattern> patterns;
+  std::vector<Selector> absolute;  // every selector matched in the single tree walk
+  std::vector<TrieNode> trie;
+  std::vector<FactSpec> local_specs;
+  std::vector<FactDef> defs;        // evaluation order: selector facts, then derived (topo)
+  std::vector<std::string> redact;  // extra redaction patterns (sources)
+
+  int add_pattern(std::string_view source, std::string& error);
+  int add_absolute(Selector selector);
+  void build_trie();
+  // Matches every absolute selector against the tree in one walk.
+  std::vector<std::vector<Hit>> walk(const ConfigTree& tree) const;
+};
+
+// Matches a relative selector under `anchor` (or its own text when `self`).
+void match_relative(const Pack& pack, const Selector& selector, NodeRef anchor, bool self,
+                    std::vector<Hit>& out);
+
+// ---------------------------------------------------------------- conditions
+
+enum class Op : std::uint8_t {
+  exists,
+  equals,
+  not_equals,
+  in,
+  not_in,
+  matches,
+  not_matches,
+  lt,
+  le,
+  gt,
+  ge,
+  between
+};
+
+struct Condition {
+  enum Kind : std::uint8_t { scalar, list, all_of, any_of, negate, present, missing, field };
+  enum Quant : std::uint8_t { count, all, any, none };
+  Kind kind = scalar;
+  int fact = -1;
+  int field_index = -1;
+  Op op = Op::exists;
+  bool exists_expected = true;
+  std::vector<Scalar> operands;
+  std::unique_ptr<RE2> regex;
+  Quant quant = count;
+  Op count_op = Op::ge;
+  std::int64_t count_value = 0;
+  std::unique_ptr<Condition> where;
+  std::unique_ptr<Condition> item;
+  std::vector<std::unique_ptr<Condition>> children;
+  int selector = -1;     // present / missing: absolute selector id in the pack
+  std::string describe;  // "ssh.v1_accepted equals false"
+};
+
+enum class Tri : std::uint8_t { yes, no, unknown, na, error };
+
+struct EvidenceRef {
+  std::uint32_t line = 0;
+  std::string note;
+  bool operator==(const EvidenceRef& o) const { return line == o.line && note == o.note; }
+};
+
+struct CondResult {
+  Tri tri = Tri::na;
+  std::vector<EvidenceRef> evidence;
+  std::vector<std::string> reasons;  // unknown / n.a. / error reasons
+};
+
+struct EvalContext {
+  const DeviceFacts* facts = nullptr;
+  const std::vector<std::vector<Hit>>* hits = nullptr;
+  const Pack* pack = nullptr;
+};
+
+CondResult evaluate(const Condition& condition, const EvalContext& context);
+
+// Compiles a condition. `pack` may be null (then raw tree matches are refused and only
+// catalogue facts are known). Errors go to `issues`.
+struct LoadContext;
+std::unique_ptr<Condition> compile_condition(const YAML::Node& node, LoadContext& load, Pack* pack,
+                                             bool item_level, int list_fact);
+
+// Fact ids referenced by a condition (for derivation order).
+void referenced_facts(const Condition& condition, std::vector<int>& out);
+
+// ---------------------------------------------------------------- rules
+
+struct Rule {
+  ControlInfo info;
+  std::vector<std::string> include_platforms;  // empty: all
+  std::vector<std::string> exclude_platforms;
+  std::map<std::string, std::vector<std::string>, std::less<>> labels;
+  std::unique_ptr<Condition> precondition;
+  std::unique_ptr<Condition> assertion;
+  struct Override {
+    std::unique_ptr<Condition> precondition;
+    std::unique_ptr<Condition> assertion;
+    bool not_applicable = false;
+    std::string reason;
+  };
+  std::map<std::string, Override, std::less<>> overrides;
+  std::map<std::string, std::string, std::less<>> messages;  // by verdict name
+};
+
+struct LoadContext {
+  const FactCatalogue* catalogue = nullptr;
+  std::string file;
+  std::string subject;
+  std::vector<PolicyIssue>* errors = nullptr;
+  std::vector<PolicyIssue>* warnings = nullptr;
+  void error(const YAML::Node& node, const std::string& message);
+  void error_at(int line, const std::string& message);
+  void warn(const YAML::Node& node, const std::string& message);
+};
+
+int yaml_line(const YAML::Node& node);
+
+// Loaders (YAML → compiled). Each returns false after recording errors.
+bool load_catalogue(const YAML::Node& root, LoadContext& load, FactCatalogue& catalogue);
+std::unique_ptr<Pack> load_pack(const YAML::Node& root, LoadContext& load);
+bool finish_pack(Pack& pack, LoadContext& load);  // derivation order, trie
+bool load_rules(const YAML::Node& root, LoadContext& load,
+                std::map<std::string, std::unique_ptr<Pack>, std::less<>>& packs,
+                std::vector<Rule>& rules);
+
+// Reads facts for one config (`pack` may be null: every fact undefined).
+DeviceFacts extract_facts(const FactCatalogue& catalogue, const Pack* pack,
+                          std::string_view platform, const ConfigTree& tree,
+                          std::vector<std::vector<Hit>>& hits);
+
+}  // namespace netaudit::policy::engine
+
+namespace netaudit::policy {
+
+struct Policy::Impl {
+  FactCatalogue catalogue;
+  std::map<std::string, std::unique_ptr<engine::Pack>, std::less<>> packs;
+  std::vector<engine::Rule> rules;
+  const engine::Pack* pack(std::string_view platform) const {
+    auto it = packs.find(platform);
+    return it == packs.end() ? nullptr : it->second.get();
+  }
+};
+
+}  // namespace netaudit::policy

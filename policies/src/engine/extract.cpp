@@ -1,0 +1,362 @@
+// Reading facts from a config tree with a compiled pack: one walk for every absolute selector,
+// then per-anchor field lookups, defaults and derivations.
+#include <algorithm>
+#include <unordered_map>
+
+#include "engine/engine.hpp"
+
+namespace netaudit::policy::engine {
+namespace {
+
+struct Extractor {
+  const FactCatalogue& catalogue;
+  const Pack& pack;
+  const ConfigTree& tree;
+  const std::vector<std::vector<Hit>>& hits;
+  DeviceFacts& facts;
+  // scope: parent lookups, cached per (entry, parent node): key -> hits.
+  std::unordered_map<const Entry*,
+                     std::unordered_map<NodeId, std::unordered_map<std::string, std::vector<Hit>>>>
+      parent_cache;
+
+  bool selector_found(int id) const {
+    return id >= 0 && !hits[static_cast<std::size_t>(id)].empty();
+  }
+  bool conditions_hold(int when, int unless) const {
+    if (when >= 0 && !selector_found(when)) return false;
+    if (unless >= 0 && selector_found(unless)) return false;
+    return true;
+  }
+
+  void set_value(ScalarReading& out, ValueType type, const std::string& text) {
+    Scalar value;
+    const std::string error = convert_scalar(text, type, value);
+    if (!error.empty()) {
+      out.state = FactState::error;
+      out.note = error;
+      return;
+    }
+    out.state = FactState::value;
+    out.value = std::move(value);
+  }
+
+  void apply_defaults(const std::vector<DefaultSpec>& defaults, ValueType type,
+                      ScalarReading& out) {
+    for (const DefaultSpec& d : defaults) {
+      if (!conditions_hold(d.when, d.unless)) continue;
+      out.note = d.note;
+      out.line = 0;
+      switch (d.kind) {
+        case DefaultSpec::fixed:
+          set_value(out, type, d.value);
+          out.from_default = true;
+          return;
+        case DefaultSpec::unknown:
+          out.state = FactState::unknown;
+          return;
+        case DefaultSpec::not_applicable:
+          out.state = FactState::not_applicable;
+          return;
+      }
+    }
+    out.state = FactState::unset;
+  }
+
+  // Chooses among candidate hits: the last statement in config order wins; on one statement
+  // the first entry that matched.
+  struct Candidate {
+    const Hit* hit;
+    std::size_t entry;
+  };
+  void pick(const std::vector<Candidate>& candidates, const ScalarDef& def, ScalarReading& out) {
+    const Candidate* best = nullptr;
+    for (const Candidate& c : candidates) {
+      if (best == nullptr) {
+        best = &c;
+        continue;
+      }
+      const auto key = std::make_pair(c.hit->line, c.hit->node);
+      const auto best_key = std::make_pair(best->hit->line, best->hit->node);
+      if (key > best_key || (key == best_key && c.entry < best->entry)) best = &c;
+    }
+    if (best == nullptr) {
+      apply_defaults(def.defaults, def.type, out);
+      return;
+    }
+    const Entry& entry = def.from[best->entry];
+    set_value(out, def.type,
+              entry.value.apply(best->hit->captures, def.type == ValueType::integer));
+    out.line = best->hit->line;
+  }
+
+  ScalarReading read_scalar(const ScalarDef& def) {
+    ScalarReading out;
+    std::vector<Candidate> candidates;
+    for (std::size_t i = 0; i < def.from.size(); ++i) {
+      const Entry& entry = def.from[i];
+      if (!conditions_hold(entry.when, entry.unless)) continue;
+      for (const Hit& hit : hits[static_cast<std::size_t>(entry.absolute)])
+        candidates.push_back({&hit, i});
+    }
+    pick(candidates, def, out);
+    return out;
+  }
+
+  const std::vector<Hit>* parent_hits(const Entry& entry, NodeRef parent, const std::string& key) {
+    auto& by_parent = parent_cache[&entry];
+    auto it = by_parent.find(parent.id());
+    if (it == by_parent.end()) {
+      std::vector<Hit> all;
+      match_relative(pack, entry.selector, parent, false, all);
+      std::unordered_map<std::string, std::vector<Hit>> by_key;
+      for (Hit& h : all) {
+        const std::string k = entry.key ? entry.key->render(h.captures, false) : std::string();
+        by_key[k].push_back(std::move(h));
+      }
+      it = by_parent.emplace(parent.id(), std::move(by_key)).first;
+    }
+    auto found = it->second.find(key);
+    return found == it->second.end() ? nullptr : &found->second;
+  }
+
+  ScalarReading read_field(const ScalarDef& def, const Anchor& anchor, const Hit& anchor_hit,
+                           const Captures& anchor_captures) {
+    ScalarReading out;
+    if (def.direct) {
+      const std::string text = def.direct->apply(anchor_captures, def.type == ValueType::integer);
+      if (text.empty() && !def.direct->tmpl.constant()) {
+        apply_defaults(def.defaults, def.type, out);
+        return out;
+      }
+      set_value(out, def.type, text);
+      out.line = anchor_hit.line;
+      return out;
+    }
+    const NodeRef node = tree.ref(anchor_hit.node);
+    std::vector<std::vector<Hit>> entry_hits(def.from.size());
+    std::vector<Candidate> candidates;
+    for (std::size_t i = 0; i < def.from.size(); ++i) {
+      const Entry& entry = def.from[i];
+      if (!conditions_hold(entry.when, entry.unless)) continue;
+      if (entry.scope_parent) {
+        const std::string key =
+            anchor.key ? anchor.key->render(anchor_captures, false) : std::string();
+        const NodeRef parent = node.parent();
+        if (!parent) continue;
+        if (const std::vector<Hit>* found = parent_hits(entry, parent, key)) {
+          for (const Hit& h : *found)
+            candidates.push_back({&h, i});
+        }
+        continue;
+      }
+      match_relative(pack, entry.selector, node, entry.self, entry_hits[i]);
+      // Templates may also use the anchor's named captures.
+      for (Hit& h : entry_hits[i])
+        h.captures.named.insert(h.captures.named.end(), anchor_captures.named.begin(),
+                                anchor_captures.named.end());
+    }
+    for (std::size_t i = 0; i < entry_hits.size(); ++i)
+      for (const Hit& h : entry_hits[i])
+        candidates.push_back({&h, i});
+    pick(candidates, def, out);
+    return out;
+  }
+
+  Record make_record(const Anchor& anchor, const Hit& hit, const Captures& captures,
+                     const FactSpec& spec) {
+    Record record;
+    record.line = hit.line;
+    record.fields.resize(spec.fields.size());
+    for (std::size_t f = 0; f < spec.fields.size(); ++f) {
+      if (!anchor.fields[f]) continue;
+      record.fields[f] = read_field(*anchor.fields[f], anchor, hit, captures);
+    }
+    return record;
+  }
+
+  Record constant_record(const std::vector<std::pair<int, std::string>>& values,
+                         const FactSpec& spec, const std::string& note) {
+    Record record;
+    record.from_default = true;
+    record.note = note;
+    record.fields.resize(spec.fields.size());
+    for (const auto& [field, value] : values) {
+      ScalarReading& r = record.fields[static_cast<std::size_t>(field)];
+      set_value(r, spec.fields[static_cast<std::size_t>(field)].type, value);
+      r.from_default = true;
+      r.note = note;
+    }
+    return record;
+  }
+
+  void read_list(const FactDef& def, const FactSpec& spec, FactReading& out) {
+    out.state = FactState::value;
+    for (const Anchor& anchor : def.anchors) {
+      for (const Hit& hit : hits[static_cast<std::size_t>(anchor.absolute)]) {
+        if (!anchor.split) {
+          out.items.push_back(make_record(anchor, hit, hit.captures, spec));
+          continue;
+        }
+        const std::string words = anchor.split->render(hit.captures, false);
+        std::size_t i = 0;
+        while (i < words.size()) {
+          while (i < words.size() && (words[i] == ' ' || words[i] == '\t' || words[i] == ','))
+            ++i;
+          std::size_t end = i;
+          while (end < words.size() && words[end] != ' ' && words[end] != '\t' && words[end] != ',')
+            ++end;
+          if (end > i) {
+            Captures captures = hit.captures;
+            captures.word = std::string_view(words).substr(i, end - i);
+            out.items.push_back(make_record(anchor, hit, captures, spec));
+          }
+          i = end;
+        }
+      }
+    }
+    std::stable_sort(out.items.begin(), out.items.end(),
+                     [](const Record& a, const Record& b) { return a.line < b.line; });
+    for (const ListDefault& d : def.implicit) {
+      if (!conditions_hold(d.when, d.unless)) continue;
+      for (const auto& item : d.items)
+        out.items.push_back(constant_record(item, spec, d.note));
+    }
+    if (!out.items.empty()) return;
+    for (const ListDefault& d : def.list_defaults) {
+      if (!conditions_hold(d.when, d.unless)) continue;
+      out.note = d.note;
+      switch (d.kind) {
+        case DefaultSpec::fixed:
+          out.from_default = true;
+          for (const auto& item : d.items)
+            out.items.push_back(constant_record(item, spec, d.note));
+          return;
+        case DefaultSpec::unknown:
+          out.state = FactState::unknown;
+          return;
+        case DefaultSpec::not_applicable:
+          out.state = FactState::not_applicable;
+          return;
+      }
+    }
+  }
+
+  void derive(const FactDef& def, ScalarReading& out) {
+    EvalContext context{&facts, &hits, &pack};
+    auto lines_of = [](const CondResult& r) {
+      std::vector<std::uint32_t> lines;
+      for (const EvidenceRef& e : r.evidence)
+        if (e.line != 0 && std::find(lines.begin(), lines.end(), e.line) == lines.end())
+          lines.push_back(e.line);
+      std::sort(lines.begin(), lines.end());
+      return lines;
+    };
+    auto notes_of = [](const CondResult& r) {
+      std::string notes;
+      for (const EvidenceRef& e : r.evidence)
+        if (e.line == 0 && !e.note.empty()) notes += (notes.empty() ? "" : "; ") + e.note;
+      return notes;
+    };
+    std::vector<std::uint32_t> unknown_lines;
+    for (int which = 0; which < 2; ++which) {
+      const Condition* condition = which == 0 ? def.true_if.get() : def.false_if.get();
+      if (condition == nullptr) continue;
+      const CondResult r = evaluate(*condition, context);
+      if (r.tri == Tri::error) {
+        out.state = FactState::error;
+        for (const std::string& reason : r.reasons)
+          out.note += (out.note.empty() ? "" : "; ") + reason;
+        return;
+      }
+      if (r.tri == Tri::unknown) {
+        const auto lines = lines_of(r);
+        unknown_lines.insert(unknown_lines.end(), lines.begin(), lines.end());
+      }
+      if (r.tri != Tri::yes) continue;
+      out.state = FactState::value;
+      out.value = which == 0;
+      out.derived_lines = lines_of(r);
+      out.note = notes_of(r);
+      // A decision that rests only on platform defaults is itself a default.
+      out.from_default = out.derived_lines.empty() && !out.note.empty();
+      if (out.from_default) {
+        std::string stripped;
+        for (const EvidenceRef& e : r.evidence) {
+          if (e.line != 0 || e.note.empty()) continue;
+          std::string note = e.note;
+          const std::string prefix = "platform default: ";
+          if (note.rfind(prefix, 0) == 0) note = note.substr(prefix.size());
+          stripped += (stripped.empty() ? "" : "; ") + note;
+        }
+        out.note = stripped;
+      }
+      return;
+    }
+    const DefaultSpec& d = def.otherwise;
+    out.note = d.note;
+    switch (d.kind) {
+      case DefaultSpec::fixed:
+        set_value(out, ValueType::boolean, d.value);
+        out.from_default = true;
+        break;
+      case DefaultSpec::unknown:
+        out.state = FactState::unknown;
+        std::sort(unknown_lines.begin(), unknown_lines.end());
+        unknown_lines.erase(std::unique(unknown_lines.begin(), unknown_lines.end()),
+                            unknown_lines.end());
+        out.derived_lines = unknown_lines;
+        break;
+      case DefaultSpec::not_applicable:
+        out.state = FactState::not_applicable;
+        break;
+    }
+  }
+
+  void run() {
+    for (const FactDef& def : pack.defs) {
+      FactReading& reading = facts.readings[static_cast<std::size_t>(def.fact)];
+      const FactSpec& spec = facts.spec(def.fact);
+      switch (def.kind) {
+        case FactDef::not_applicable:
+          reading.state = FactState::not_applicable;
+          reading.note = def.reason;
+          reading.scalar.state = FactState::not_applicable;
+          reading.scalar.note = def.reason;
+          break;
+        case FactDef::scalar:
+          reading.scalar = read_scalar(def.scalar_def);
+          reading.state = reading.scalar.state;
+          break;
+        case FactDef::list:
+          read_list(def, spec, reading);
+          break;
+        case FactDef::derived:
+          derive(def, reading.scalar);
+          reading.state = reading.scalar.state;
+          break;
+      }
+    }
+  }
+};
+
+}  // namespace
+
+DeviceFacts extract_facts(const FactCatalogue& catalogue, const Pack* pack,
+                          std::string_view platform, const ConfigTree& tree,
+                          std::vector<std::vector<Hit>>& hits) {
+  DeviceFacts facts;
+  facts.platform = std::string(platform);
+  facts.catalogue = &catalogue;
+  facts.has_pack = pack != nullptr;
+  if (pack != nullptr) facts.local_specs = pack->local_specs;
+  facts.readings.resize(static_cast<std::size_t>(catalogue.size()) + facts.local_specs.size());
+  for (FactReading& r : facts.readings)
+    r.scalar.state = FactState::undefined;
+  if (pack == nullptr) return facts;
+  hits = pack->walk(tree);
+  Extractor extractor{catalogue, *pack, tree, hits, facts, {}};
+  extractor.run();
+  return facts;
+}
+
+}  // namespace netaudit::policy::engine

@@ -1,0 +1,532 @@
+// Patterns, templates, selectors and the one-pass tree walk that matches every selector.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "engine/engine.hpp"
+
+namespace netaudit::policy::engine {
+namespace {
+
+bool is_regex_meta(char c) {
+  switch (c) {
+    case '.':
+    case '[':
+    case ']':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case '?':
+    case '{':
+    case '}':
+    case '|':
+    case '^':
+    case '$':
+    case '\\':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// True when the group starting at `open` ("(?:" ...) begins with whitespace and has no
+// top-level alternation, so a word cannot continue into it.
+bool group_starts_with_space(std::string_view p, std::size_t open) {
+  std::size_t i = open + 1;
+  if (p.substr(i, 2) == "?:") i += 2;
+  const bool space = p.substr(i, 1) == " " || p.substr(i, 2) == "\\s";
+  if (!space) return false;
+  int depth = 1;
+  for (std::size_t k = open + 1; k < p.size(); ++k) {
+    const char c = p[k];
+    if (c == '\\') {
+      ++k;
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) return true;
+    if (c == '|' && depth == 1) return false;
+  }
+  return false;
+}
+
+std::string_view first_word_of(std::string_view text) {
+  std::size_t end = 0;
+  while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '\n')
+    ++end;
+  return text.substr(0, end);
+}
+
+}  // namespace
+
+std::string literal_first_word(std::string_view p) {
+  std::size_t i = 0;
+  // Leading flag group, e.g. (?s). Case-insensitive patterns cannot be indexed.
+  if (p.substr(0, 2) == "(?" && p.size() > 2 && std::isalpha(static_cast<unsigned char>(p[2]))) {
+    const std::size_t close = p.find(')');
+    if (close == std::string_view::npos) return "";
+    const std::string_view flags = p.substr(2, close - 2);
+    if (flags.find(':') != std::string_view::npos || flags.find('i') != std::string_view::npos)
+      return "";
+    i = close + 1;
+  }
+  std::string literal;
+  bool stopped_at_end = true;
+  bool boundary = false;  // the stop itself is whitespace
+  for (; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 < p.size() && !std::isalnum(static_cast<unsigned char>(p[i + 1]))) {
+        literal.push_back(p[++i]);
+        continue;
+      }
+      if (i + 1 < p.size() && p[i + 1] == 's') boundary = true;
+      stopped_at_end = false;
+      break;
+    }
+    if (is_regex_meta(c)) {
+      stopped_at_end = false;
+      if ((c == '*' || c == '?' || c == '{') && !literal.empty()) literal.pop_back();
+      if (c == '(' && group_starts_with_space(p, i)) boundary = true;
+      if (c == '|') return "";  // top-level alternation
+      break;
+    }
+    literal.push_back(c);
+  }
+  // A later top-level '|' would make the prefix optional.
+  int depth = 0;
+  for (std::size_t k = i; k < p.size(); ++k) {
+    if (p[k] == '\\') {
+      ++k;
+      continue;
+    }
+    if (p[k] == '(') ++depth;
+    if (p[k] == ')') --depth;
+    if (p[k] == '|' && depth == 0) return "";
+  }
+  const std::size_t space = literal.find_first_of(" \t");
+  if (space != std::string::npos) return literal.substr(0, space);
+  if (stopped_at_end || boundary) return literal;
+  return "";
+}
+
+// ---------------------------------------------------------------- templates
+
+bool Template::constant() const {
+  return std::all_of(parts.begin(), parts.end(),
+                     [](const Part& part) { return part.kind == Part::literal; });
+}
+
+int Template::max_group() const {
+  int max = -1;
+  for (const Part& part : parts)
+    if (part.kind == Part::capture) max = std::max(max, part.group);
+  return max;
+}
+
+std::string Template::render(const Captures& captures, bool empty_as_zero) const {
+  std::string out;
+  for (const Part& part : parts) {
+    std::string_view piece;
+    switch (part.kind) {
+      case Part::literal:
+        out += part.text;
+        continue;
+      case Part::capture:
+        if (static_cast<std::size_t>(part.group) < captures.groups.size())
+          piece = captures.groups[static_cast<std::size_t>(part.group)];
+        break;
+      case Part::named_capture:
+        for (const auto& [name, value] : captures.named) {
+          if (name == part.text) {
+            piece = value;
+            break;
+          }
+        }
+        break;
+      case Part::word_ref:
+        piece = captures.word;
+        break;
+    }
+    if (piece.empty() && empty_as_zero)
+      out += '0';
+    else
+      out += piece;
+  }
+  return out;
+}
+
+std::string parse_template(std::string_view text, Template& out) {
+  out.parts.clear();
+  std::string literal;
+  auto flush = [&] {
+    if (!literal.empty()) out.parts.push_back({Template::Part::literal, std::move(literal), 0});
+    literal.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '$' || i + 1 >= text.size()) {
+      literal.push_back(text[i]);
+      continue;
+    }
+    const char next = text[i + 1];
+    if (std::isdigit(static_cast<unsigned char>(next))) {
+      flush();
+      out.parts.push_back({Template::Part::capture, "", next - '0'});
+      ++i;
+    } else if (next == '{') {
+      const std::size_t close = text.find('}', i + 2);
+      if (close == std::string_view::npos) return "unterminated ${...} in template";
+      const std::string name(text.substr(i + 2, close - i - 2));
+      if (name.empty()) return "empty ${} in template";
+      flush();
+      if (name == "word") {
+        out.parts.push_back({Template::Part::word_ref, "", 0});
+      } else if (std::all_of(name.begin(), name.end(),
+                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+        out.parts.push_back({Template::Part::capture, "", std::stoi(name)});
+      } else {
+        out.parts.push_back({Template::Part::named_capture, name, 0});
+      }
+      i = close;
+    } else {
+      literal.push_back('$');
+    }
+  }
+  flush();
+  return "";
+}
+
+bool eval_int_expression(std::string_view text, std::int64_t& out) {
+  std::size_t i = 0;
+  auto skip = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+      ++i;
+  };
+  auto number = [&](std::int64_t& value) {
+    skip();
+    bool negative = false;
+    if (i < text.size() && text[i] == '-') {
+      negative = true;
+      ++i;
+    }
+    const char* begin = text.data() + i;
+    const char* end = text.data() + text.size();
+    auto [ptr, ec] = std::from_chars(begin, end, value);
+    if (ec != std::errc() || ptr == begin) return false;
+    i += static_cast<std::size_t>(ptr - begin);
+    if (negative) value = -value;
+    return true;
+  };
+  auto term = [&](std::int64_t& value) {
+    if (!number(value)) return false;
+    for (;;) {
+      skip();
+      if (i >= text.size() || text[i] != '*') return true;
+      ++i;
+      std::int64_t rhs = 0;
+      if (!number(rhs)) return false;
+      if (__builtin_mul_overflow(value, rhs, &value)) return false;
+    }
+  };
+  std::int64_t total = 0;
+  if (!term(total)) return false;
+  for (;;) {
+    skip();
+    if (i >= text.size()) break;
+    const char op = text[i];
+    if (op != '+' && op != '-') return false;
+    ++i;
+    std::int64_t rhs = 0;
+    if (!term(rhs)) return false;
+    if (op == '+' ? __builtin_add_overflow(total, rhs, &total)
+                  : __builtin_sub_overflow(total, rhs, &total))
+      return false;
+  }
+  out = total;
+  return true;
+}
+
+std::string convert_scalar(std::string_view text, ValueType type, Scalar& out) {
+  switch (type) {
+    case ValueType::boolean: {
+      std::string lower(text);
+      for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") {
+        out = true;
+      } else if (lower == "false" || lower == "no" || lower == "off" || lower == "0") {
+        out = false;
+      } else {
+        return "'" + std::string(text) + "' is not a bool (true/false)";
+      }
+      return "";
+    }
+    case ValueType::integer: {
+      std::int64_t value = 0;
+      if (!eval_int_expression(text, value)) return "'" + std::string(text) + "' is not an integer";
+      out = value;
+      return "";
+    }
+    case ValueType::string:
+      out = std::string(text);
+      return "";
+    case ValueType::list:
+      return "a list has no scalar value";
+  }
+  return "bad type";
+}
+
+std::string ValueSpec::apply(const Captures& captures, bool empty_as_zero) const {
+  std::string rendered = tmpl.render(captures, empty_as_zero);
+  if (map.empty() && !map_default) return rendered;
+  auto it = map.find(rendered);
+  if (it != map.end()) return it->second;
+  if (map_default) return *map_default;
+  return rendered;
+}
+
+// ---------------------------------------------------------------- packs: patterns and trie
+
+int Pack::add_pattern(std::string_view source, std::string& error) {
+  for (std::size_t i = 0; i < patterns.size(); ++i)
+    if (patterns[i].source == source) return static_cast<int>(i);
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_dot_nl(false);
+  auto re = std::make_unique<RE2>(re2::StringPiece(source.data(), source.size()), options);
+  if (!re->ok()) {
+    error = "bad regex '" + std::string(source) + "': " + re->error();
+    return -1;
+  }
+  Pattern pattern;
+  pattern.groups = re->NumberOfCapturingGroups();
+  for (const auto& [name, index] : re->NamedCapturingGroups())
+    pattern.named.emplace_back(name, index);
+  pattern.first_word = literal_first_word(source);
+  pattern.source = std::string(source);
+  pattern.re = std::move(re);
+  patterns.push_back(std::move(pattern));
+  return static_cast<int>(patterns.size() - 1);
+}
+
+int Pack::add_absolute(Selector selector) {
+  absolute.push_back(std::move(selector));
+  return static_cast<int>(absolute.size() - 1);
+}
+
+void Pack::build_trie() {
+  trie.assign(1, TrieNode{});
+  for (std::size_t s = 0; s < absolute.size(); ++s) {
+    int node = 0;
+    for (int step : absolute[s].path) {
+      if (step == kAnyDepth) {
+        if (trie[static_cast<std::size_t>(node)].star < 0) {
+          trie.push_back(TrieNode{});
+          trie.back().is_star = true;
+          trie[static_cast<std::size_t>(node)].star = static_cast<int>(trie.size() - 1);
+        }
+        node = trie[static_cast<std::size_t>(node)].star;
+        continue;
+      }
+      int target = -1;
+      for (const TrieNode::Edge& edge : trie[static_cast<std::size_t>(node)].edges)
+        if (edge.pattern == step) target = edge.target;
+      if (target < 0) {
+        trie.push_back(TrieNode{});
+        target = static_cast<int>(trie.size() - 1);
+        trie[static_cast<std::size_t>(node)].edges.push_back({step, target, -1});
+      }
+      node = target;
+    }
+    trie[static_cast<std::size_t>(node)].terminals.push_back(
+        {absolute[s].match, -1, static_cast<int>(s)});
+  }
+  for (TrieNode& t : trie) {
+    for (std::size_t e = 0; e < t.edges.size(); ++e) {
+      const std::string& word = patterns[static_cast<std::size_t>(t.edges[e].pattern)].first_word;
+      if (word.empty())
+        t.edges_unindexed.push_back(static_cast<int>(e));
+      else
+        t.edges_by_word[word].push_back(static_cast<int>(e));
+    }
+    for (std::size_t e = 0; e < t.terminals.size(); ++e) {
+      const std::string& word =
+          patterns[static_cast<std::size_t>(t.terminals[e].pattern)].first_word;
+      if (word.empty())
+        t.terminals_unindexed.push_back(static_cast<int>(e));
+      else
+        t.terminals_by_word[word].push_back(static_cast<int>(e));
+    }
+  }
+}
+
+namespace {
+
+using Named = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// Full match; fills groups (and named captures) only when asked.
+bool match_pattern(const Pattern& pattern, std::string_view text, Captures* captures,
+                   Named* named) {
+  const bool want = captures != nullptr || (named != nullptr && !pattern.named.empty());
+  const int n = want ? pattern.groups + 1 : 0;
+  re2::StringPiece subs[10];
+  std::vector<re2::StringPiece> many;
+  re2::StringPiece* out = subs;
+  if (n > 10) {
+    many.resize(static_cast<std::size_t>(n));
+    out = many.data();
+  }
+  if (!pattern.re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                         RE2::ANCHOR_BOTH, out, n))
+    return false;
+  if (captures != nullptr) {
+    captures->groups.resize(static_cast<std::size_t>(n));
+    for (int g = 0; g < n; ++g)
+      captures->groups[static_cast<std::size_t>(g)] =
+          out[g].data() ? std::string_view(out[g].data(), out[g].size()) : std::string_view();
+  }
+  Named* target = named != nullptr ? named : (captures != nullptr ? &captures->named : nullptr);
+  if (target != nullptr) {
+    for (const auto& [name, index] : pattern.named) {
+      const re2::StringPiece& piece = out[index];
+      target->emplace_back(
+          name, piece.data() ? std::string_view(piece.data(), piece.size()) : std::string_view());
+    }
+  }
+  return true;
+}
+
+struct WalkState {
+  int trie = 0;
+  Named named;
+};
+
+class TreeWalker {
+ public:
+  TreeWalker(const Pack& pack, std::vector<std::vector<Hit>>& hits) : pack_(pack), hits_(hits) {}
+
+  void walk(NodeRef parent, std::vector<WalkState> states) {
+    // Zero-level closure of '**'.
+    const std::size_t initial = states.size();
+    for (std::size_t s = 0; s < initial; ++s) {
+      const int star = pack_.trie[static_cast<std::size_t>(states[s].trie)].star;
+      if (star >= 0 && !has_state(states, star)) states.push_back({star, states[s].named});
+    }
+    std::vector<WalkState> next;
+    for (NodeRef child : parent.children()) {
+      if (child.inactive()) continue;
+      const std::string_view text = child.text();
+      const std::string word(first_word_of(text));
+      next.clear();
+      for (const WalkState& state : states) {
+        const TrieNode& t = pack_.trie[static_cast<std::size_t>(state.trie)];
+        auto try_terminal = [&](int e) {
+          const TrieNode::Edge& edge = t.terminals[static_cast<std::size_t>(e)];
+          Hit hit;
+          hit.captures.named = state.named;
+          if (match_pattern(pack_.patterns[static_cast<std::size_t>(edge.pattern)], text,
+                            &hit.captures, nullptr)) {
+            hit.node = child.id();
+            hit.line = child.line();
+            hits_[static_cast<std::size_t>(edge.selector)].push_back(std::move(hit));
+          }
+        };
+        auto try_edge = [&](int e) {
+          const TrieNode::Edge& edge = t.edges[static_cast<std::size_t>(e)];
+          const Pattern& pattern = pack_.patterns[static_cast<std::size_t>(edge.pattern)];
+          Named named = state.named;
+          if (match_pattern(pattern, text, nullptr, &named) && !has_state(next, edge.target))
+            next.push_back({edge.target, std::move(named)});
+        };
+        if (!t.terminals.empty()) {
+          if (auto it = t.terminals_by_word.find(word); it != t.terminals_by_word.end())
+            for (int e : it->second)
+              try_terminal(e);
+          for (int e : t.terminals_unindexed)
+            try_terminal(e);
+        }
+        if (child.has_children()) {
+          if (!t.edges.empty()) {
+            if (auto it = t.edges_by_word.find(word); it != t.edges_by_word.end())
+              for (int e : it->second)
+                try_edge(e);
+            for (int e : t.edges_unindexed)
+              try_edge(e);
+          }
+          if (t.is_star && !has_state(next, state.trie)) next.push_back(state);
+        }
+      }
+      if (!next.empty()) walk(child, next);
+    }
+  }
+
+ private:
+  static bool has_state(const std::vector<WalkState>& states, int trie) {
+    for (const WalkState& s : states)
+      if (s.trie == trie) return true;
+    return false;
+  }
+  const Pack& pack_;
+  std::vector<std::vector<Hit>>& hits_;
+};
+
+void relative_walk(const Pack& pack, const Selector& selector, NodeRef node, std::size_t step,
+                   const Named& named, std::vector<Hit>& out) {
+  if (step == selector.path.size()) {
+    const Pattern& pattern = pack.patterns[static_cast<std::size_t>(selector.match)];
+    for (NodeRef child : node.children()) {
+      if (child.inactive()) continue;
+      Hit hit;
+      hit.captures.named = named;
+      if (match_pattern(pattern, child.text(), &hit.captures, nullptr)) {
+        hit.node = child.id();
+        hit.line = child.line();
+        out.push_back(std::move(hit));
+      }
+    }
+    return;
+  }
+  const int p = selector.path[step];
+  if (p == kAnyDepth) {
+    relative_walk(pack, selector, node, step + 1, named, out);
+    for (NodeRef child : node.children())
+      if (!child.inactive() && child.has_children())
+        relative_walk(pack, selector, child, step, named, out);
+    return;
+  }
+  const Pattern& pattern = pack.patterns[static_cast<std::size_t>(p)];
+  for (NodeRef child : node.children()) {
+    if (child.inactive() || !child.has_children()) continue;
+    Named more = named;
+    if (match_pattern(pattern, child.text(), nullptr, &more))
+      relative_walk(pack, selector, child, step + 1, more, out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::vector<Hit>> Pack::walk(const ConfigTree& tree) const {
+  std::vector<std::vector<Hit>> hits(absolute.size());
+  if (trie.empty()) return hits;
+  TreeWalker walker(*this, hits);
+  walker.walk(tree.root(), {WalkState{}});
+  return hits;
+}
+
+void match_relative(const Pack& pack, const Selector& selector, NodeRef anchor, bool self,
+                    std::vector<Hit>& out) {
+  if (self) {
+    Hit hit;
+    if (match_pattern(pack.patterns[static_cast<std::size_t>(selector.match)], anchor.text(),
+                      &hit.captures, nullptr)) {
+      hit.node = anchor.id();
+      hit.line = anchor.line();
+      out.push_back(std::move(hit));
+    }
+    return;
+  }
+  relative_walk(pack, selector, anchor, 0, {}, out);
+}
+
+}  // namespace netaudit::policy::engine
