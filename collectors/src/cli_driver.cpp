@@ -112,6 +112,10 @@ const re2::RE2& PromptMatcher::more_regex() const {
   return *compiled_->more;
 }
 
+bool PromptMatcher::is_prompt_context(std::string_view line) const {
+  return compiled_->prompt_context && re2::RE2::FullMatch(line, *compiled_->prompt_context);
+}
+
 bool PromptMatcher::at_more(std::string_view buffer) const {
   const std::size_t from = buffer.size() > kTailBytes ? buffer.size() - kTailBytes : 0;
   std::string_view tail = buffer.substr(from);
@@ -129,6 +133,15 @@ std::string clean_command_output(std::string_view raw, std::string_view command,
   if (prompts.trailing_prompt(body)) {
     const std::size_t newline = body.rfind('\n');
     body = newline == std::string_view::npos ? std::string_view{} : body.substr(0, newline + 1);
+    // A context line just above the prompt belongs to it (SR OS MD-CLI "[/]").
+    if (!body.empty()) {
+      const std::size_t previous = body.rfind('\n', body.size() - 2);
+      const std::size_t start = previous == std::string_view::npos ? 0 : previous + 1;
+      std::string_view line = body.substr(start, body.size() - 1 - start);
+      while (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+      if (prompts.is_prompt_context(line)) body = body.substr(0, start);
+    }
   }
   std::string out;
   out.reserve(body.size());

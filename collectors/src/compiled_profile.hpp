@@ -14,6 +14,7 @@ namespace netaudit::collectors {
 struct CompiledProfile {
   std::vector<std::unique_ptr<re2::RE2>> prompts;  // full match against the last line
   std::unique_ptr<re2::RE2> more;                  // partial match against the tail
+  std::unique_ptr<re2::RE2> prompt_context;        // full match of the line above the prompt
   std::unique_ptr<re2::RE2> end_marker;            // multi-line search; null when none
   std::shared_ptr<const Normaliser> normaliser;    // common + profile patterns
 };

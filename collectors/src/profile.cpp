@@ -159,6 +159,8 @@ std::shared_ptr<const CompiledProfile> compile_profile(const Profile& profile,
   for (const std::string& pattern : profile.prompt_patterns)
     compiled->prompts.push_back(compile(pattern, where, "prompt"));
   compiled->more = compile(profile.more_pattern, where, "more");
+  if (!profile.prompt_context.empty())
+    compiled->prompt_context = compile(profile.prompt_context, where, "prompt_context");
   if (!profile.end_marker.empty())
     compiled->end_marker = compile("(?m)" + profile.end_marker, where, "end_marker");
   for (const std::string& pattern : profile.volatile_patterns)
@@ -202,6 +204,7 @@ Profile load_profile(const std::filesystem::path& file) {
                          where + ": mode must be 'shell' or 'exec', not '" + mode + "'");
     }
     profile.prompt_patterns = read_string_list(root, "prompt", where);
+    profile.prompt_context = read_string(root, "prompt_context", "");
     profile.more_pattern = read_string(root, "more_pattern", profile.more_pattern);
     profile.more_response = read_string(root, "more_response", profile.more_response);
     profile.paging_off_commands = read_string_list(root, "paging_off", where);

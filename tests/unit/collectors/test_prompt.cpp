@@ -63,4 +63,13 @@ TEST_CASE("clean_command_output removes echo, pager debris, CRs and the trailing
   // Blank lines and trailing spaces inside the config are kept.
   CHECK(clean_command_output("show run\r\n\r\nbanner x \r\nr1#", "show run", prompts) ==
         "\nbanner x \n");
+
+  // SR OS MD-CLI: the "[/]" context line above the prompt goes with the prompt.
+  const Profile md = load_profile_by_name("nokia_sros_md");
+  const PromptMatcher md_prompts(md);
+  CHECK(clean_command_output(
+            "admin show configuration\r\n    configure {\r\n    }\r\n[/]\r\nA:admin@r1# ",
+            "admin show configuration", md_prompts) == "    configure {\n    }\n");
+  // ... but a bracketed line elsewhere stays.
+  CHECK(clean_command_output("info\r\n[x]\r\ny\r\nA:admin@r1# ", "info", md_prompts) == "[x]\ny\n");
 }

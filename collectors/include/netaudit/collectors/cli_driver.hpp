@@ -28,6 +28,8 @@ class PromptMatcher {
   // The prompt line at the end of buffer, if any ("router1#").
   std::optional<std::string_view> trailing_prompt(std::string_view buffer) const;
   const re2::RE2& more_regex() const;
+  // True when `line` is the profile's context line shown above the prompt (MD-CLI "[/]").
+  bool is_prompt_context(std::string_view line) const;
 
  private:
   std::shared_ptr<const CompiledProfile> compiled_;  // shared: outlives a temporary Profile

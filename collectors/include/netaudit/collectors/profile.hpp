@@ -32,6 +32,9 @@ struct Profile {
   // RE2 patterns matched against the LAST LINE of the buffer (the text after the last '\n'),
   // e.g. "[\\w.@()/:-]{1,63}[>#]\\s?". Any one matching ends a command's output.
   std::vector<std::string> prompt_patterns;
+  // Optional RE2 for a context line printed just above the prompt (SR OS MD-CLI "[/]"), matched
+  // in full; such a line right before the final prompt is removed with it.
+  std::string prompt_context;
   // RE2 matched against the tail of the buffer; on a match the driver sends `more_response`
   // (paging fallback when paging-off is refused or absent, e.g. FortiOS).
   std::string more_pattern = "--\\s?[Mm]ore\\s?--";
