@@ -3,6 +3,7 @@
 // authentication failures. Every server is stopped by PID when the test ends (RAII).
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <thread>
 
 #include "netaudit/collectors/collect.hpp"
 #include "netaudit/collectors/profile.hpp"
@@ -310,4 +311,69 @@ TEST_CASE("nothing listens: connect_failed") {
   options.connect_timeout = std::chrono::seconds(3);
   const CollectResult result = collect_config(target, load_profile_by_name("cisco_ios"), options);
   CHECK(result.error == ErrorKind::connect_failed);
+}
+
+TEST_CASE("real sshd: encrypted key with passphrase from a file or env var, and ssh-agent") {
+  TempDir dir{"netaudit-sshd"};
+  OpenSshServer server(dir.path(),
+                       OpenSshOptions{fake_cli_script(Behaviour::normal, fixture()), "", false, 0});
+  const auto locked_key = dir.path() / "locked_key";
+  netaudit::test::generate_ssh_key(locked_key, "correct horse battery");
+  {
+    std::ofstream authorized(dir.path() / "authorized_keys", std::ios::app);
+    authorized << netaudit::test::read_file(locked_key.string() + ".pub");
+  }
+  const Profile profile = load_profile_by_name("cisco_ios");
+  DeviceTarget target;
+  target.host = "127.0.0.1";
+  target.port = server.port();
+  target.credentials.user = server.user();
+  CollectOptions options;
+  options.known_hosts = dir.path() / "known_hosts";
+  options.host_key_policy = HostKeyPolicy::accept_new;
+
+  target.credentials.key_file = locked_key;
+  const auto passphrase_file = dir.path() / "passphrase";
+  std::ofstream(passphrase_file) << "correct horse battery\n";
+  target.credentials.key_passphrase_file = passphrase_file;
+  const CollectResult from_file = collect_config(target, profile, options);
+  INFO(from_file.message);
+  CHECK(from_file.ok());
+
+  target.credentials.key_passphrase_file.reset();
+  target.credentials.key_passphrase_env = "NETAUDIT_TEST_KEY_PASSPHRASE";
+  setenv("NETAUDIT_TEST_KEY_PASSPHRASE", "correct horse battery", 1);
+  const CollectResult from_env = collect_config(target, profile, options);
+  unsetenv("NETAUDIT_TEST_KEY_PASSPHRASE");
+  INFO(from_env.message);
+  CHECK(from_env.ok());
+  const CollectResult env_unset = collect_config(target, profile, options);
+  CHECK(env_unset.error == ErrorKind::credential_error);
+  CHECK(env_unset.message.find("NETAUDIT_TEST_KEY_PASSPHRASE") != std::string::npos);
+
+  // ssh-agent holding the (unencrypted) client key; no key file given.
+  const auto socket = dir.path() / "agent.sock";
+  netaudit::test::ChildProcess agent({"/usr/bin/ssh-agent", "-D", "-a", socket.string()},
+                                     dir.path() / "agent.log");
+  for (int i = 0; i < 100 && !std::filesystem::exists(socket); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(std::filesystem::exists(socket));
+  REQUIRE(netaudit::test::run_command("SSH_AUTH_SOCK='" + socket.string() + "' ssh-add '" +
+                                      server.client_key().string() + "' 2>/dev/null")
+              .exit_code == 0);
+  const char* previous = std::getenv("SSH_AUTH_SOCK");
+  const std::string saved = previous != nullptr ? previous : "";
+  setenv("SSH_AUTH_SOCK", socket.c_str(), 1);
+  DeviceTarget by_agent = target;
+  by_agent.credentials = Credentials{};
+  by_agent.credentials.user = server.user();
+  by_agent.credentials.use_agent = true;
+  const CollectResult agent_result = collect_config(by_agent, profile, options);
+  if (previous != nullptr)
+    setenv("SSH_AUTH_SOCK", saved.c_str(), 1);
+  else
+    unsetenv("SSH_AUTH_SOCK");
+  INFO(agent_result.message);
+  CHECK(agent_result.ok());
+  CHECK(agent_result.raw == netaudit::test::read_file(fixture()));
 }
