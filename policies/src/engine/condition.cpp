@@ -422,7 +422,7 @@ std::string default_note(const std::string& note) {
 }
 
 CondResult eval_reading(const Condition& c, const ScalarReading& r, const std::string& name,
-                        const std::string& meaning, const std::string& platform) {
+                        const std::string& /*meaning*/, const std::string& platform) {
   CondResult out;
   switch (r.state) {
     case FactState::value:
@@ -436,7 +436,7 @@ CondResult eval_reading(const Condition& c, const ScalarReading& r, const std::s
       return out;
     case FactState::unset:
       out.tri = compare_unset(c) ? Tri::yes : Tri::no;
-      out.evidence.push_back({0, "not configured: " + (meaning.empty() ? name : meaning)});
+      out.evidence.push_back({0, "not configured: " + name});
       return out;
     case FactState::unknown:
       out.tri = Tri::unknown;
@@ -564,8 +564,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     if (w.tri == Tri::yes) items.push_back(&record);
     if (w.tri == Tri::unknown || w.tri == Tri::error) where_unknown = true;
   }
-  const std::string none_note =
-      "not configured: " + (spec.meaning.empty() ? spec.name : spec.meaning);
+  const std::string none_note = "none configured: " + spec.name;
   if (c.quant == Condition::count) {
     const auto n = static_cast<std::int64_t>(items.size());
     bool ok = false;
