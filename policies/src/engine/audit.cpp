@@ -72,6 +72,7 @@ const std::vector<std::unique_ptr<RE2>>& redaction_patterns() {
         R"((?i)(?:^|\s)message-digest-key\s+\d+\s+\S+\s+(?:\d\s+)?("[^"]*"|\S+))",
         R"((?i)(?:^|\s)(?:password|passwd|secret|key-string|pre-shared-key|psksecret|passphrase|plaintext-password|plain-text-password-value|encrypted-password|secret-key|auth-password|priv-password|authentication-password|privacy-password|authentication-key|auth-key|md5-key|community-string|sharedsecret)\s*[=]?\s*(?:(?:\d{1,2}|ENC|cipher|irreversible-cipher|simple|hash2?|encrypted|clear|sha512|sha256|md5)\s+)?("[^"]*"|\S+))",
         R"((?i)(?:^|\s)key\s+(?:\d\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)authentication\s+(?:text\s+|md5\s+key-string\s+(?:\d\s+)?)("[^"]*"|\S+))",
         R"((?i)(?:^|\s)(?:snmp-server |snmp-agent |snmp )?community\s+(?:(?:read|write|cipher|simple)\s+)*("[^"]*"|\S+))",
         R"((?i)\s(?:auth|priv)\s+(?:md5|sha\S*|des\S*|aes\S*|3des)\s+(?:\d+\s+)?("[^"]*"|\S+))",
         R"((?i)(?:^|\s)set\s+name\s+("[^"]*"|\S+))",
@@ -100,7 +101,7 @@ std::string redact_line(std::string_view line) {
   for (std::size_t p = 0; p < redaction_patterns().size(); ++p) {
     const RE2& re = *redaction_patterns()[p];
     // SNMP `set name` (FortiOS) only inside community blocks is a secret; elsewhere keep it.
-    if (p == 6) continue;
+    if (p == 7) continue;
     std::string next;
     re2::StringPiece input(out);
     std::size_t pos = 0;
