@@ -146,11 +146,14 @@ void CliSession::execute(const std::string& command, bool interactive) {
     if (interactive) prompt();
     return;
   }
-  if (device_.latency_ms > 0) terminal_.pause_ms(device_.latency_ms);
   if (command == "exit" || command == "quit" || command == "logout") {
-    done_ = true;
+    done_ = true;  // logging out is instant: no injected latency
     terminal_.end_session(0);
     return;
+  }
+  if (device_.latency_ms > 0) {
+    terminal_.pause_ms(device_.latency_ms);
+    audit_.latency_injected(device_.latency_ms);
   }
   const auto finish = [&] {
     if (interactive) prompt();

@@ -115,6 +115,8 @@ int main(int argc, char** argv) {
     server.listen();
     const bool all_closed = server.run();
     std::fprintf(stderr, "devsim: stopped; %zu refused commands\n", server.refused_commands());
+    std::fprintf(stderr, "devsim: injected %lld ms of latency over %lld commands\n",
+                 server.audit_log().injected_ms(), server.audit_log().delayed_commands());
     std::fflush(stderr);
     // Connection threads that did not finish in the grace period still use the server: leave
     // without destroying it.

@@ -5,6 +5,7 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -578,6 +579,9 @@ void Server::accept_on(Listener& listener) {
   const DeviceRuntime* device = listener.device;
   std::thread([this, device, session = std::move(session)]() mutable {
     const int fd = ssh_get_fd(session.get());
+    // Small request/response writes: without this, Nagle + delayed ACKs add ~40 ms per round trip.
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     register_fd(fd);
     try {
       Connection connection(*this, std::move(session), device);

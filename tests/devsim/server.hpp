@@ -51,6 +51,7 @@ class Server {
   void request_stop();
   bool stop_requested() const { return stop_.load(); }
   std::size_t refused_commands() const { return audit_.refused_count(); }
+  const AuditLog& audit_log() const { return audit_; }
 
   // Used by connection threads.
   AuditLog& audit() { return audit_; }

@@ -39,10 +39,20 @@ class AuditLog {
   void refused(std::string_view device, std::string_view origin, std::string_view command);
   std::size_t refused_count() const { return refused_.load(); }
 
+  // Latency bookkeeping for benchmarks: the sum of injected delays is the latency floor's input.
+  void latency_injected(int ms) {
+    injected_ms_ += ms;
+    ++delayed_commands_;
+  }
+  long long injected_ms() const { return injected_ms_.load(); }
+  long long delayed_commands() const { return delayed_commands_.load(); }
+
  private:
   std::mutex mutex_;
   std::FILE* file_ = nullptr;
   std::atomic<std::size_t> refused_{0};
+  std::atomic<long long> injected_ms_{0};
+  std::atomic<long long> delayed_commands_{0};
 };
 
 }  // namespace devsim
