@@ -185,9 +185,15 @@ class BlockParser {
 
   // The statement starting on `line`, followed onto later lines while a quote is open.
   Text statement_text(std::string_view statement, std::uint32_t line) {
+    // Most statements have no quote or backslash at all: skip the character scan for them.
+    std::size_t special = 0;
+    while (special < statement.size() && statement[special] != '"' && statement[special] != '\'' &&
+           statement[special] != '\\')
+      ++special;
+    if (special == statement.size() || line <= plain_until_) return {statement};
     QuoteState state;
-    state.scan(statement);
-    if (!state.open() || line <= plain_until_) return {statement};
+    state.scan(statement.substr(special));
+    if (!state.open()) return {statement};
     LineReader peek = reader_;
     std::string_view raw;
     std::uint32_t scanned = 0;
