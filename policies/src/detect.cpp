@@ -35,6 +35,11 @@ constexpr std::size_t kMaxMatchedLineBytes = 512;
 constexpr std::size_t kMaxQuotedChars = 60;
 // How many deciding lines a reason names.
 constexpr std::size_t kReasonLines = 3;
+// The Cisco-like dialects that share the cisco_style signatures, and the evidence of its own
+// a dialect other than cisco_ios needs before the shared evidence is credited to it.
+constexpr std::array<std::string_view, 5> kCiscoFamily{"cisco_ios", "cisco_nxos", "cisco_iosxr",
+                                                       "cisco_asa", "arista_eos"};
+constexpr double kDialectEvidence = 7.0;
 // A NETCONF/YANG XML document with no vendor namespace.
 constexpr std::string_view kNetconfPlatform = "netconf";
 
@@ -306,38 +311,46 @@ Detection detect_platform(std::string_view text) {
 
   // Score per platform.
   std::unordered_map<std::string_view, double> scores;
+  std::string_view family_dialect;  // the member credited with the cisco_style evidence
   for (std::size_t i = 0; i < tally.hits.size(); ++i) {
     if (tally.hits[i] == 0) continue;
     const double weight = kSignatures[i].weight;
     scores[kSignatures[i].platform] += weight * (tally.hits[i] >= 2 ? 1.5 : 1.0);
   }
+  // Cisco-style evidence goes to the family member with the most evidence of its own; a
+  // member needs kDialectEvidence of its own to take it from cisco_ios, the common dialect.
+  if (const auto style = scores.find(detail::kCiscoStyle); style != scores.end()) {
+    std::string_view dialect = "cisco_ios";
+    double dialect_score = 0;
+    for (std::string_view member : kCiscoFamily) {
+      const auto it = scores.find(member);
+      if (it != scores.end() && it->second > dialect_score &&
+          (member == "cisco_ios" || it->second >= kDialectEvidence)) {
+        dialect = member;
+        dialect_score = it->second;
+      }
+    }
+    scores[dialect] += style->second;
+    family_dialect = dialect;
+    scores.erase(style);
+  }
   // `netconf` is the transport, not a rival: it wins only when no vendor matched at all.
   const bool any_vendor = std::any_of(scores.begin(), scores.end(), [](const auto& entry) {
     return entry.first != kNetconfPlatform;
   });
-  std::string_view best;
-  double best_score = 0;
-  double second_score = 0;
-  std::string_view second;
-  double third_score = 0;
-  for (const PlatformInfo& info : kPlatforms) {  // fixed order: ties break the same way
+  // Ranked by score; ties keep kPlatforms order so the answer is stable.
+  std::vector<std::pair<std::string_view, double>> ranked;
+  for (const PlatformInfo& info : kPlatforms) {
     const auto it = scores.find(info.id);
-    if (it == scores.end()) continue;
-    if (any_vendor && info.id == kNetconfPlatform) continue;
-    if (it->second > best_score) {
-      third_score = second_score;
-      second = best;
-      second_score = best_score;
-      best = info.id;
-      best_score = it->second;
-    } else if (it->second > second_score) {
-      third_score = second_score;
-      second = info.id;
-      second_score = it->second;
-    } else if (it->second > third_score) {
-      third_score = it->second;
-    }
+    if (it == scores.end() || (any_vendor && info.id == kNetconfPlatform)) continue;
+    ranked.emplace_back(info.id, it->second);
   }
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  const std::string_view best = ranked.empty() ? std::string_view{} : ranked[0].first;
+  const double best_score = ranked.empty() ? 0.0 : ranked[0].second;
+  const double second_score = ranked.size() > 1 ? ranked[1].second : 0.0;
+  const double third_score = ranked.size() > 2 ? ranked[2].second : 0.0;
 
   const Shape shape = measure_shape(text);
   Detection detection;
@@ -347,16 +360,19 @@ Detection detect_platform(std::string_view text) {
     return detection;
   }
   // Confidence: strength of the winner's evidence, discounted by how much of the evidence
-  // points elsewhere (the two strongest rivals: a grammar test mixing three dialects is not
-  // confidently any of them).
-  const double share = best_score / (best_score + second_score + third_score);
+  // points elsewhere (the strongest rival, and half the next: a grammar test mixing three
+  // dialects is not confidently any of them).
+  const double share = best_score / (best_score + second_score + 0.5 * third_score);
   const double margin = std::clamp((share - 0.5) * 2.0, 0.0, 1.0);  // 0 tie .. 1 no rival
   detection.confidence = strength(best_score) * (0.5 + 0.5 * margin);
 
   // Reason: the heaviest deciding lines of the winner, in line order.
   std::vector<Evidence> deciding;
   for (const Evidence& e : tally.evidence) {
-    if (kSignatures[static_cast<std::size_t>(e.signature)].platform == best) deciding.push_back(e);
+    const std::string_view platform = kSignatures[static_cast<std::size_t>(e.signature)].platform;
+    if (platform == best || (platform == detail::kCiscoStyle && best == family_dialect)) {
+      deciding.push_back(e);
+    }
   }
   std::stable_sort(deciding.begin(), deciding.end(), [](const Evidence& a, const Evidence& b) {
     return kSignatures[static_cast<std::size_t>(a.signature)].weight >
@@ -381,8 +397,9 @@ Detection detect_platform(std::string_view text) {
     reason += " (+" + std::to_string(deciding.size() - named) + " more)";
   }
   reason += "; score " + format_score(best_score);
-  if (!second.empty()) {
-    reason += " vs " + std::string(second) + " " + format_score(second_score);
+  for (std::size_t i = 1; i < std::min<std::size_t>(ranked.size(), 3); ++i) {
+    reason += (i == 1 ? " vs " : ", ") + std::string(ranked[i].first) + " " +
+              format_score(ranked[i].second);
   }
 
   if (detection.confidence < kConfidentDetection) {

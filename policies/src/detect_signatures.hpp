@@ -5,6 +5,11 @@
 // platform the first time it matches and half its weight the second time; more matches add
 // nothing, so a long config cannot outvote a decisive banner with a thousand generic lines.
 //
+// The pseudo-platform "cisco_style" marks statements common to the whole Cisco-like CLI
+// family (hostname, logging, route-map, single-space indentation, ...): they say "Cisco-like"
+// but not which dialect, so they are credited to whichever family member its own statements
+// favour (cisco_ios by default) and never count as a rival to it.
+//
 // Weights: 10 = decisive on its own (a vendor banner, RANCID content type, a vendor XML
 // namespace); 5-8 = a statement only that platform has; 2-4 = typical but shared with a
 // sibling platform; 1 = generic style evidence that only breaks ties.
@@ -13,6 +18,8 @@
 #include <string_view>
 
 namespace netaudit::detail {
+
+inline constexpr std::string_view kCiscoStyle = "cisco_style";
 
 struct Signature {
   std::string_view platform;
@@ -36,11 +43,11 @@ inline constexpr Signature kSignatures[] = {
     // ---- cisco_ios (IOS, IOS-XE) ----
     {"cisco_ios", 10, R"(Cisco IOS( XE)? Software)"},
     {"cisco_ios", 4, R"(^Current configuration ?: \d+ bytes)"},
-    {"cisco_ios", 2, R"(^Building configuration\.\.\.)"},
+    {"cisco_style", 2, R"(^Building configuration\.\.\.)"},
     {"cisco_ios", 5, R"(^version 1[0-7]\.\d+$)"},
     {"cisco_ios", 5, R"(^boot-(start|end)-marker)"},
     {"cisco_ios", 3, R"(^no service pad)"},
-    {"cisco_ios", 2, R"(^service timestamps (debug|log) )"},
+    {"cisco_style", 2, R"(^service timestamps (debug|log) )"},
     {"cisco_ios", 2, R"(^ip cef$)"},
     {"cisco_ios", 3, R"(^ip (subnet-zero|classless)$)"},
     {"cisco_ios", 3, R"(^ip forward-protocol nd)"},
@@ -59,43 +66,42 @@ inline constexpr Signature kSignatures[] = {
     {"cisco_ios", 4, R"(^ip access-list (extended|standard) \S+)"},
     {"cisco_ios", 1, R"(^interface (FastEthernet|GigabitEthernet|TenGigabitEthernet|Serial|Tunnel|Vlan|Loopback|Port-channel)\d+(/\d+){0,2}(\.\d+)?$)"},
     {"cisco_ios", 1, R"(^ ip address \d+\.\d+\.\d+\.\d+ \d+\.\d+\.\d+\.\d+)"},
-    {"cisco_ios", 1, R"(^ (switchport mode|switchport access vlan|spanning-tree portfast))"},
-    {"cisco_ios", 1, R"(^ transport input )"},
-    {"cisco_ios", 1, R"(^end$)"},
-    {"cisco_ios", 1, R"(^hostname [^"\s]+$)"},
-    {"cisco_ios", 1, R"(^(ip route|router (ospf|bgp)|access-list \d+) )"},
-    {"cisco_ios", 1, R"(^banner (motd|login|exec|incoming)\b)"},
+    {"cisco_style", 1, R"(^ (switchport mode|switchport access vlan|spanning-tree portfast))"},
+    {"cisco_style", 1, R"(^ transport input )"},
+    {"cisco_style", 1, R"(^end$)"},
+    {"cisco_style", 1, R"(^hostname [^"\s]+$)"},
+    {"cisco_style", 1, R"(^(ip route|router (ospf|bgp)|access-list \d+) )"},
+    {"cisco_style", 1, R"(^banner (motd|login|exec|incoming)\b)"},
     {"cisco_ios", 2, R"(^banner \S+ \^C)"},
     {"cisco_ios", 1, R"(^ (permit|deny) (ip|tcp|udp|icmp|esp|gre|ospf|\d+) )"},
     {"cisco_ios", 3, R"(^aaa (session-id|server radius dynamic-author))"},
-    {"cisco_ios", 1, R"(^ [a-z])"},
-    {"cisco_ios", 1, R"(^vlan \d+$)"},
-    // Generic Cisco-style statements: each weak, together they make an unmarked Cisco-like
-    // config cisco_ios (the common dialect) unless a sibling dialect's own statements appear.
+    {"cisco_style", 1, R"(^ [a-z])"},
+    {"cisco_style", 1, R"(^vlan \d+$)"},
+    // (cisco_style: statements every Cisco-like dialect shares; see kCiscoStyle.)
     {"cisco_ios", 1, R"(^ip ssh (version|time-out|authentication-retries|source-interface) )"},
     {"cisco_ios", 2, R"(^snmp-server community \S+ (RO|RW)\b)"},
-    {"cisco_ios", 1, R"(^logging (buffered|trap|host|console|facility|source-interface) )"},
-    {"cisco_ios", 1, R"(^logging \d+\.\d+\.\d+\.\d+$)"},
-    {"cisco_ios", 1, R"(^ntp (server|source|update-calendar|authenticate) )"},
+    {"cisco_style", 1, R"(^logging (buffered|trap|host|console|facility|source-interface) )"},
+    {"cisco_style", 1, R"(^logging \d+\.\d+\.\d+\.\d+$)"},
+    {"cisco_style", 1, R"(^ntp (server|source|update-calendar|authenticate) )"},
     {"cisco_ios", 2, R"(^ (ip ospf|ip pim|ip helper-address|ip nat (inside|outside)|ip access-group \S+ (in|out)|ip route-cache|ip redirects|ip unreachables|ip proxy-arp|ip virtual-reassembly|ip mtu|ip policy route-map))"},
     {"cisco_ios", 2, R"(^ standby \d+ )"},
     {"cisco_ios", 2, R"(^ encapsulation dot1Q \d+)"},
-    {"cisco_ios", 1, R"(^ (no )?shutdown$)"},
+    {"cisco_style", 1, R"(^ (no )?shutdown$)"},
     {"cisco_ios", 2, R"(^ network \d+\.\d+\.\d+\.\d+ (mask \S+|\d+\.\d+\.\d+\.\d+ area \S+))"},
-    {"cisco_ios", 1, R"(^ neighbor \S+ (remote-as|update-source|route-map|activate|password|description))"},
-    {"cisco_ios", 1, R"(^aaa (authentication|authorization|accounting) \S+ )"},
-    {"cisco_ios", 1, R"(^aaa group server (radius|tacacs\+) )"},
-    {"cisco_ios", 1, R"(^username \S+ (privilege \d+ )?(secret|password) \d )"},
-    {"cisco_ios", 1, R"(^spanning-tree (mode|extend|portfast|vlan) )"},
-    {"cisco_ios", 1, R"(^ip (domain-name|name-server|default-gateway) )"},
-    {"cisco_ios", 1, R"(^(no )?ip (bootp server|source-route|finger|gratuitous-arps|domain[- ]lookup))"},
+    {"cisco_style", 1, R"(^ neighbor \S+ (remote-as|update-source|route-map|activate|password|description))"},
+    {"cisco_style", 1, R"(^aaa (authentication|authorization|accounting) \S+ )"},
+    {"cisco_style", 1, R"(^aaa group server (radius|tacacs\+) )"},
+    {"cisco_style", 1, R"(^username \S+ (privilege \d+ )?(secret|password) \d )"},
+    {"cisco_style", 1, R"(^spanning-tree (mode|extend|portfast|vlan) )"},
+    {"cisco_style", 1, R"(^ip (domain-name|name-server|default-gateway) )"},
+    {"cisco_style", 1, R"(^(no )?ip (bootp server|source-route|finger|gratuitous-arps|domain[- ]lookup))"},
     {"cisco_ios", 2, R"(^ip (dhcp (pool|excluded-address|snooping)|nat (inside|outside|pool)) )"},
-    {"cisco_ios", 1, R"(^ip prefix-list \S+ seq \d+ )"},
-    {"cisco_ios", 1, R"(^route-map \S+ (permit|deny) \d+)"},
+    {"cisco_style", 1, R"(^ip prefix-list \S+ seq \d+ )"},
+    {"cisco_style", 1, R"(^route-map \S+ (permit|deny) \d+)"},
     {"cisco_ios", 2, R"(^ip sla \d+)"},
-    {"cisco_ios", 1, R"(^(class-map (match-any|match-all)|policy-map) \S+)"},
+    {"cisco_style", 1, R"(^(class-map (match-any|match-all)|policy-map) \S+)"},
     {"cisco_ios", 2, R"(^service (password-encryption|tcp-keepalives-(in|out)|sequence-numbers|nagle|compress-config|internal))"},
-    {"cisco_ios", 1, R"(^key chain \S+)"},
+    {"cisco_style", 1, R"(^key chain \S+)"},
 
     // ---- cisco_nxos ----
     {"cisco_nxos", 10, R"(Cisco Nexus Operating System)"},

@@ -106,6 +106,22 @@ constexpr LabelCorrection kLabelCorrections[] = {
      "port link-mode), not ProCurve/ArubaOS-Switch"},
 };
 
+// Files the manifest lists as well-formed whose content is broken all the same: for these the
+// parser must warn (the inverse of the rule for the others).
+struct ContentDefect {
+  std::string_view path;
+  std::string_view why;
+};
+constexpr ContentDefect kContentDefects[] = {
+    {"fortinet_fortios/hier_config_fortios_running.conf",
+     "no `end` closes any of its four `config` blocks (FortiOS always writes one)"},
+};
+
+bool has_content_defect(const std::string& path) {
+  return std::any_of(std::begin(kContentDefects), std::end(kContentDefects),
+                     [&](const ContentDefect& defect) { return defect.path == path; });
+}
+
 const LabelCorrection* correction_for(const std::string& path) {
   for (const LabelCorrection& correction : kLabelCorrections) {
     if (correction.path == path) return &correction;
@@ -169,7 +185,11 @@ TEST_CASE("corpus: every well-formed file loads, is detected and parses without 
 
     const netaudit::ParseResult parsed =
         netaudit::parse_config(std::move(loaded.source->text), detection.syntax);
-    if (parsed.warnings.empty()) {
+    if (has_content_defect(file.path)) {
+      INFO("known content defect: the parser must warn");
+      CHECK_FALSE(parsed.warnings.empty());
+      ++parsed_clean;
+    } else if (parsed.warnings.empty()) {
       ++parsed_clean;
     } else {
       parse_problems << "  " << file.path << " (" << to_string(detection.syntax)
@@ -194,7 +214,9 @@ TEST_CASE("corpus: every well-formed file loads, is detected and parses without 
   }
   std::cout << "detection misses:\n" << misses.str();
   std::cout << "corpus parse: " << parsed_clean << "/" << well_formed
-            << " well-formed files parse without warnings\n"
+            << " well-formed files parse without warnings (or, for the "
+            << std::size(kContentDefects)
+            << " with a known content defect, with the warnings they deserve)\n"
             << parse_problems.str();
 
   CHECK(corrected >= 98.0);
