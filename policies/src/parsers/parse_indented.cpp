@@ -17,10 +17,12 @@
 //  - `banner <type> <d>...<d>` (IOS `^C`, a control-C byte, or one punctuation character such
 //    as `#` `%` `/` `"`), also VRP `header <type> information <d>...<d>`;
 //  - EOS here-documents ending with a line `EOF`: `banner login|motd` with nothing after the
-//    type, `comment`, and `protocol https certificate` (certificate, EOF, key, EOF);
+//    type, and `protocol https certificate` (certificate, EOF, key, EOF);
 //  - a quoted string left open on a message-like statement (`motd`, `pre-login-message`, ...).
-// A banner whose type is followed by a letter or digit is one line (ASA writes one `banner motd
-// text` statement per line), and so is a banner right after a banner of the same type.
+// Banners and VRP headers are recognised at column 0 only (indented, `banner write` is an A10
+// role permission). A banner whose type is followed by a letter or digit is one line (ASA writes
+// one `banner motd text` statement per line), and so is a banner right after a banner of the
+// same type. Indentation: a space is one column, a tab advances to the next multiple of 8.
 // The end of a multi-line text is searched at most kMaxTextLines ahead (and, for banners, not
 // past the next line that starts with `banner `). If it is not found, the opening line stays a
 // one-line statement, a warning names it, and the lines after it are parsed as ordinary
@@ -228,7 +230,6 @@ class IndentedParser {
       }
       return {statement};
     }
-    if (statement == "comment") return here_document(statement, line, 1, {});
     if (statement == "protocol https certificate") return here_document(statement, line, 2, {});
     if (is_message_word(word) && count_quotes(statement) % 2 == 1) {
       return quoted(statement, line);
