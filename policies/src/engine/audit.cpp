@@ -70,7 +70,7 @@ const std::vector<std::unique_ptr<RE2>>& redaction_patterns() {
     const char* sources[] = {
         R"((?i)(?:^|\s)(?:ntp |ntp-service )?authentication-key(?:id)?\s+\d+\s+(?:authentication-mode\s+)?\S+\s+(?:cipher\s+|simple\s+)?("[^"]*"|\S+))",
         R"((?i)(?:^|\s)message-digest-key\s+\d+\s+\S+\s+(?:\d\s+)?("[^"]*"|\S+))",
-        R"((?i)(?:^|\s)(?:password|passwd|secret|key-string|pre-shared-key|psksecret|passphrase|plaintext-password|plain-text-password-value|encrypted-password|secret-key|auth-password|priv-password|authentication-password|privacy-password|authentication-key|auth-key|md5-key|community-string|sharedsecret)\s*[=]?\s*(?:(?:\d{1,2}|ENC|cipher|irreversible-cipher|simple|hash2?|encrypted|clear|sha512|sha256|md5)\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)(?:password|passwd|secret|key-string|pre-shared-key|psksecret|passphrase|plaintext-password|plain-text-password-value|encrypted-password|secret-key|auth-password|priv-password|authentication-password|privacy-password|auth-key|md5-key|community-string|sharedsecret)\s*[=]?\s*(?:(?:\d{1,2}|ENC|cipher|irreversible-cipher|simple|hash2?|encrypted|clear|sha512|sha256|md5)\s+)?("[^"]*"|\S+))",
         R"((?i)(?:^|\s)key\s+(?:\d\s+)?("[^"]*"|\S+))",
         R"((?i)(?:^|\s)authentication\s+(?:text\s+|md5\s+key-string\s+(?:\d\s+)?)("[^"]*"|\S+))",
         R"((?i)(?:^|\s)(?:snmp-server |snmp-agent |snmp )?community\s+(?:(?:read|write|cipher|simple)\s+)*("[^"]*"|\S+))",

@@ -1,0 +1,273 @@
+// Each kind of broken policy file gets its own precise error: file, line, subject, what.
+#include <catch2/catch.hpp>
+
+#include "policy_test_util.hpp"
+
+using namespace netaudit::policy;
+using netaudit::test::TempDir;
+
+namespace {
+
+// Loads one extra rules file (plus the shipped catalogue and packs) and returns the errors.
+std::vector<PolicyIssue> rule_errors(const TempDir& dir, const std::string& text) {
+  const auto file = dir.write("rules.yaml", text);
+  return Policy::load({file}, netaudit::test::shipped_policy_dir()).errors;
+}
+
+std::vector<PolicyIssue> pack_errors(const TempDir& dir, const std::string& text) {
+  const auto file = dir.write("pack.yaml", text);
+  return Policy::load({file, netaudit::test::shipped_policy_dir() / "baseline" / "core.yaml"},
+                      netaudit::test::shipped_policy_dir())
+      .errors;
+}
+
+const char* kGoodRule = R"(  - id: OK-1
+    title: fine
+    severity: low
+    assert: {fact: ntp.servers, count: {ge: 1}}
+)";
+
+}  // namespace
+
+TEST_CASE("policy loader: the shipped policy loads without errors or warnings") {
+  const auto result = Policy::load_shipped(netaudit::test::shipped_policy_dir());
+  std::string text;
+  for (const auto& e : result.errors)
+    text += e.to_string() + "\n";
+  for (const auto& e : result.warnings)
+    text += "warning " + e.to_string() + "\n";
+  INFO(text);
+  REQUIRE(result.policy);
+  CHECK(result.errors.empty());
+  CHECK(result.policy->controls().size() >= 40);
+  CHECK(result.policy->has_pack("cisco_ios"));
+}
+
+TEST_CASE("policy loader: unknown fact names in a rule") {
+  TempDir dir;
+  const auto errors = rule_errors(dir, std::string("controls:\n") + kGoodRule +
+                                           "  - id: BAD-FACT\n"
+                                           "    title: x\n"
+                                           "    severity: low\n"
+                                           "    assert: {fact: ntp.serverz, count: {ge: 1}}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].file == (dir.path() / "rules.yaml").string());
+  CHECK(errors[0].line == 9);
+  CHECK(errors[0].subject == "BAD-FACT");
+  CHECK(errors[0].message == "unknown fact 'ntp.serverz'");
+  CHECK(errors[0].to_string() ==
+        (dir.path() / "rules.yaml").string() + ":9: [BAD-FACT] unknown fact 'ntp.serverz'");
+}
+
+TEST_CASE("policy loader: unknown field of a list fact") {
+  TempDir dir;
+  const auto errors =
+      rule_errors(dir,
+                  "controls:\n"
+                  "  - id: BAD-FIELD\n"
+                  "    title: x\n"
+                  "    severity: low\n"
+                  "    assert: {fact: snmp.communities, all: {field: acess, equals: ro}}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 5);
+  CHECK(errors[0].message == "unknown field 'acess' of 'snmp.communities'");
+}
+
+TEST_CASE("policy loader: bad regexes in rules and packs") {
+  TempDir dir;
+  auto errors = rule_errors(
+      dir,
+      "controls:\n"
+      "  - id: BAD-RE\n"
+      "    title: x\n"
+      "    severity: low\n"
+      "    assert: {fact: snmp.communities, none: {field: name, matches: 'pub(lic'}}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].subject == "BAD-RE");
+  CHECK(errors[0].line == 5);
+  CHECK(errors[0].message.rfind("bad regex 'pub(lic': missing )", 0) == 0);
+
+  errors = pack_errors(dir,
+                       "platform: testos\n"
+                       "facts:\n"
+                       "  ssh.v1_accepted:\n"
+                       "    from:\n"
+                       "      - match: 'ip ssh version (1'\n"
+                       "        value: true\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].file == (dir.path() / "pack.yaml").string());
+  CHECK(errors[0].line == 5);
+  CHECK(errors[0].subject == "testos ssh.v1_accepted");
+  CHECK(errors[0].message.rfind("bad regex 'ip ssh version (1'", 0) == 0);
+}
+
+TEST_CASE("policy loader: lookahead is refused (RE2 only)") {
+  TempDir dir;
+  const auto errors = pack_errors(dir,
+                                  "platform: testos\n"
+                                  "facts:\n"
+                                  "  services.http.enabled:\n"
+                                  "    from: [{match: 'ip http (?!secure).*'}]\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 4);
+  CHECK(errors[0].message.find("bad regex") == 0);
+}
+
+TEST_CASE("policy loader: duplicate ids, across files too") {
+  TempDir dir;
+  dir.write("a.yaml", std::string("controls:\n") + kGoodRule);
+  dir.write("b.yaml", std::string("controls:\n") + kGoodRule);
+  const auto errors = Policy::load({dir.path()}, netaudit::test::shipped_policy_dir()).errors;
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].file == (dir.path() / "b.yaml").string());
+  CHECK(errors[0].line == 2);
+  CHECK(errors[0].subject == "OK-1");
+  CHECK(errors[0].message ==
+        "duplicate id 'OK-1' (first defined in " + (dir.path() / "a.yaml").string() + ":2)");
+}
+
+TEST_CASE("policy loader: missing or bad severity, missing title and assert") {
+  TempDir dir;
+  auto errors = rule_errors(dir,
+                            "controls:\n"
+                            "  - id: NO-SEV\n"
+                            "    title: x\n"
+                            "    assert: {fact: ntp.servers, count: {ge: 1}}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 2);
+  CHECK(errors[0].subject == "NO-SEV");
+  CHECK(errors[0].message == "missing 'severity' (critical, high, medium, low or info)");
+
+  errors = rule_errors(dir,
+                       "controls:\n"
+                       "  - id: BAD-SEV\n"
+                       "    title: x\n"
+                       "    severity: severe\n"
+                       "    assert: {fact: ntp.servers, count: {ge: 1}}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 4);
+  CHECK(errors[0].message == "bad severity 'severe' (critical, high, medium, low or info)");
+
+  errors = rule_errors(dir,
+                       "controls:\n"
+                       "  - id: NO-ASSERT\n"
+                       "    severity: low\n");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].message == "missing 'title'");
+  CHECK(errors[1].message == "missing 'assert'");
+}
+
+TEST_CASE("policy loader: unknown keys, operators and operand types") {
+  TempDir dir;
+  auto errors = rule_errors(dir,
+                            "controls:\n"
+                            "  - id: TYPO\n"
+                            "    title: x\n"
+                            "    severity: low\n"
+                            "    asert: {fact: ntp.servers, count: {ge: 1}}\n");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].line == 5);
+  CHECK(errors[0].message.rfind("unknown key 'asert' in control", 0) == 0);
+  CHECK(errors[1].message == "missing 'assert'");
+
+  errors = rule_errors(dir,
+                       "controls:\n"
+                       "  - id: BAD-OPERAND\n"
+                       "    title: x\n"
+                       "    severity: low\n"
+                       "    assert: {fact: ssh.v1_accepted, equals: maybe}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 5);
+  CHECK(errors[0].message ==
+        "operand of 'equals' for ssh.v1_accepted: 'maybe' is not a bool (true/false)");
+
+  errors = rule_errors(dir,
+                       "controls:\n"
+                       "  - id: NUMERIC-ON-STRING\n"
+                       "    title: x\n"
+                       "    severity: low\n"
+                       "    assert: {fact: system.hostname, ge: 3}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "'ge' needs an int fact; system.hostname is string");
+
+  errors = rule_errors(dir,
+                       "controls:\n"
+                       "  - id: NO-OP\n"
+                       "    title: x\n"
+                       "    severity: low\n"
+                       "    assert: {fact: ntp.servers}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message ==
+        "a condition on list fact 'ntp.servers' needs exactly one of count / all / any / none");
+}
+
+TEST_CASE("policy loader: YAML syntax errors name the line") {
+  TempDir dir;
+  const auto errors = rule_errors(dir, "controls:\n  - id: X\n    title: [unclosed\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line >= 3);
+  CHECK(errors[0].message.rfind("YAML syntax error", 0) == 0);
+}
+
+TEST_CASE("policy loader: pack errors (unknown fact, bad value, derivation cycle, template)") {
+  TempDir dir;
+  auto errors = pack_errors(dir,
+                            "platform: testos\n"
+                            "facts:\n"
+                            "  ssh.version:\n"
+                            "    from: [{match: 'ip ssh version (\\d)'}]\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 3);
+  CHECK(errors[0].subject == "testos ssh.version");
+  CHECK(errors[0].message.rfind("unknown fact 'ssh.version'", 0) == 0);
+
+  errors = pack_errors(dir,
+                       "platform: testos\n"
+                       "facts:\n"
+                       "  snmp.communities:\n"
+                       "    items:\n"
+                       "      - match: 'community (\\S+)'\n"
+                       "        fields: {name: $1, access: {value: write}}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 6);
+  CHECK(errors[0].message == "'write' is not one of: ro, rw");
+
+  errors = pack_errors(dir,
+                       "platform: testos\n"
+                       "facts:\n"
+                       "  ssh.timeout_seconds:\n"
+                       "    from: [{match: 'ssh timeout (\\d+)', value: $2}]\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "template '$2' refers to $2 but the pattern has 1 group(s)");
+
+  errors =
+      pack_errors(dir,
+                  "platform: testos\n"
+                  "facts:\n"
+                  "  local.a: {type: bool, derive: {true_if: {fact: local.b, equals: true}}}\n"
+                  "  local.b: {type: bool, derive: {true_if: {fact: local.a, equals: true}}}\n");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].message == "derived fact depends on itself (a cycle among derivations)");
+
+  errors = pack_errors(dir,
+                       "platform: testos\n"
+                       "facts:\n"
+                       "  mgmt.tcp_keepalives:\n"
+                       "    default: {value: true}\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message ==
+        "a default value needs a 'note' saying why it is the platform default");
+}
+
+TEST_CASE("policy loader: a file of no known kind, and a missing path") {
+  TempDir dir;
+  const auto file = dir.write("other.yaml", "hello: world\n");
+  auto result =
+      Policy::load({file, dir.path() / "missing.yaml"}, netaudit::test::shipped_policy_dir());
+  REQUIRE(result.errors.size() == 2);
+  CHECK(result.errors[0].file == (dir.path() / "missing.yaml").string());
+  CHECK(result.errors[0].message == "no such file or directory");
+  CHECK(result.errors[1].message ==
+        "not a policy file: no top-level 'facts', 'platform' or 'controls'");
+  CHECK_FALSE(result.policy);
+}
