@@ -292,12 +292,17 @@ void parse_xml(ConfigTree& tree, std::vector<Diagnostic>& warnings) {
       document.load_buffer_inplace(buffer, copy.size(), pugi::parse_default, pugi::encoding_utf8);
   XmlWalker walker(tree, copy, sink);
   if (!result) {
-    const std::uint32_t line = walker.line_of(
-        copy.data() +
+    const auto offset = static_cast<std::size_t>(
         std::clamp<std::ptrdiff_t>(result.offset, 0, static_cast<std::ptrdiff_t>(copy.size())));
-    sink.add(
-        WarningSink::kSyntax, line,
-        std::string("XML error: ") + result.description() + "; the elements before it are kept");
+    const std::uint32_t line = walker.line_of(copy.data() + offset);
+    // pugixml reports a cut-off document as a tag mismatch; say what it most likely is.
+    const bool at_end =
+        result.status != pugi::status_no_document_element &&
+        tree.source().find_first_not_of(" \t\r\n", offset) == std::string_view::npos;
+    sink.add(WarningSink::kSyntax, line,
+             std::string("XML error: ") + result.description() +
+                 (at_end ? " (the input ends before the document does: truncated?)" : "") +
+                 "; the elements before it are kept");
   }
   walker.walk(document);
   if (!tree.root().first_child() && result) {

@@ -4,6 +4,7 @@
 // token ("..." or '...') is returned without its quotes; escapes are kept as written.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -275,6 +276,13 @@ class ChainBuilder {
     ChainResult result{kNoNode, parent, parent_depth};
     NodeId at = parent;
     std::uint32_t depth = parent_depth;
+    // Consecutive set lines share long prefixes (`set interfaces ge-0/0/0 unit 0 ...`): the
+    // nodes of the previous chain from the same parent are reused without a lookup while the
+    // words agree. Nodes are never removed, so a remembered (parent, word) -> node holds.
+    if (parent != previous_parent_) previous_.clear();
+    previous_parent_ = parent;
+    std::size_t position = 0;  // index among the chain's (non-list) words
+    bool matching = true;
     for (const ChainWord& word : words) {
       const std::uint32_t flags = word.multiline ? kNodeMultiline : 0u;
       if (word.list_item) {
@@ -284,13 +292,24 @@ class ChainBuilder {
         tree_.child_or_append(anchor, word.text, line, flags);
         continue;
       }
-      NodeId under = at;
-      if (depth >= kMaxTrieDepth) {
-        under = flatten(at, line);
-      } else {
+      if (matching && position < previous_.size() && depth < kMaxTrieDepth &&
+          previous_[position].text == word.text) {
+        at = previous_[position].node;
+        if (flags != 0) tree_.add_flags(at, flags);
         ++depth;
+      } else {
+        if (matching) previous_.resize(std::min(previous_.size(), position));
+        matching = false;
+        NodeId under = at;
+        if (depth >= kMaxTrieDepth) {
+          under = flatten(at, line);
+        } else {
+          ++depth;
+        }
+        at = tree_.child_or_append(under, word.text, line, flags);
+        previous_.push_back(Remembered{word.text, at});
       }
-      at = tree_.child_or_append(under, word.text, line, flags);
+      ++position;
       if (result.first == kNoNode) result.first = at;
     }
     result.last = at;
@@ -311,9 +330,16 @@ class ChainBuilder {
     return parent == kNoNode ? at : parent;
   }
 
+  struct Remembered {
+    std::string_view text;
+    NodeId node;
+  };
+
   ConfigTree& tree_;
   WarningSink& warnings_;
   bool depth_warned_ = false;
+  NodeId previous_parent_ = kNoNode;
+  std::vector<Remembered> previous_;  // the last chain's words and nodes, in order
 };
 
 // Entry points on a part of a text (used by parse_xml for a Junos reply that carries the

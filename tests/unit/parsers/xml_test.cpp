@@ -247,6 +247,7 @@ TEST_CASE("XML: bad input") {
         parse_xml("<rpc-reply>\n<data>\n<system>\n<host-name>r1</host-name>\n<services>\n<ssh>\n");
     REQUIRE_FALSE(result.warnings.empty());
     CHECK(result.warnings[0].message.find("XML error") != std::string::npos);
+    CHECK(result.warnings[0].message.find("truncated?") != std::string::npos);
     CHECK(result.warnings[0].line >= 6);
     CHECK(result.tree.root().find({"system", "host-name", "r1"}).line() == 4);
     CHECK(result.tree.root().find({"system", "services", "ssh"}));
