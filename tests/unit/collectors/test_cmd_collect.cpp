@@ -32,7 +32,7 @@ std::string quote(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("netaudit collect: prints the normalised config; exit codes per failure") {
+TEST_CASE("netaudit collect: prints the normalised config - exit codes per failure") {
   TempDir dir{"netaudit-collect-cli"};
   const auto config = netaudit::test::fixture_dir() / "collectors" / "cisco_ios_running.cfg";
   OpenSshServer server(dir.path(), OpenSshOptions{device_script(config), "", false, 0});

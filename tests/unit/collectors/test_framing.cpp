@@ -7,7 +7,7 @@
 
 using namespace netaudit::collectors;
 
-TEST_CASE("end-of-message framing, with the delimiter split across reads") {
+TEST_CASE("end-of-message framing - with the delimiter split across reads") {
   FramingDecoder decoder(Framing::end_of_message);
   const std::string stream = "<hello/>]]>]]><rpc-reply/>]]>]]>";
   for (char c : stream)
@@ -18,7 +18,7 @@ TEST_CASE("end-of-message framing, with the delimiter split across reads") {
   CHECK(decoder.buffered_bytes() == 0);
 }
 
-TEST_CASE("chunked framing: several chunks, split anywhere") {
+TEST_CASE("chunked framing: several chunks - split anywhere") {
   const std::string stream =
       "\n#4\n<rpc\n#18\n-reply><ok/></rpc-\n#6\nreply>\n##\n\n#5\n<a/>\n\n##\n";
   for (std::size_t step : {1u, 2u, 3u, 7u, 1000u}) {
@@ -59,7 +59,7 @@ TEST_CASE("malformed chunk headers are protocol errors naming the bytes") {
   }
 }
 
-TEST_CASE("a 50 MB reply decodes in linear time, in both framings") {
+TEST_CASE("a 50 MB reply decodes in linear time - in both framings") {
   std::string body = "<rpc-reply message-id=\"1\"><data>";
   const std::string line =
       "<interface><name>ge-0/0/0</name><description>uplink</description></interface>\n";
@@ -105,7 +105,7 @@ TEST_CASE("the message size cap applies to both framings") {
   CHECK_THROWS_AS(eom.feed(std::string(2000, 'x')), CollectError);
 }
 
-TEST_CASE("hello and get-config replies are parsed; rpc-error carries tag and message") {
+TEST_CASE("hello and get-config replies are parsed - rpc-error carries tag and message") {
   const ServerHello hello = parse_server_hello(
       "<hello xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><capabilities>"
       "<capability>urn:ietf:params:netconf:base:1.0</capability>"

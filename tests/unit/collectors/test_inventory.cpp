@@ -7,7 +7,7 @@
 
 using namespace netaudit::collectors;
 
-TEST_CASE("inventory: defaults, credentials relative to the file, labels, algorithms") {
+TEST_CASE("inventory: defaults - credentials relative to the file - labels - algorithms") {
   netaudit::test::TempDir dir;
   const auto file = dir.path() / "inventory.yaml";
   std::ofstream(file) << R"(defaults:

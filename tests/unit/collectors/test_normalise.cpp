@@ -16,7 +16,7 @@ TEST_CASE("sha256 and the redaction marker") {
   CHECK(redaction_marker("cisco123") != redaction_marker("cisco124"));
 }
 
-TEST_CASE("secrets of every kind are redacted, and a changed secret changes the marker") {
+TEST_CASE("secrets of every kind are redacted - and a changed secret changes the marker") {
   const Normaliser normaliser;
   struct Case {
     const char* line;
@@ -157,7 +157,7 @@ bool is_placeholder(std::string_view value) {
 }
 }  // namespace
 
-TEST_CASE("corpus: after redaction no known secret pattern remains; other lines unchanged") {
+TEST_CASE("corpus: after redaction no known secret pattern remains - other lines unchanged") {
   const auto corpus = netaudit::test::corpus_dir();
   if (!corpus) {
     WARN("corpus not found (../shared/corpus or $NETAUDIT_CORPUS): skipping");

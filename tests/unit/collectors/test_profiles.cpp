@@ -76,7 +76,7 @@ TEST_CASE("the allow-list refuses commands that change a device or write files")
   }
 }
 
-TEST_CASE("a profile naming a non-read-only command is refused at load, naming file and command") {
+TEST_CASE("a profile naming a non-read-only command is refused at load - naming file and command") {
   netaudit::test::TempDir dir;
   const auto file = dir.path() / "evil_ios.yaml";
   std::ofstream(file) << "platform: evil_ios\nmode: shell\nprompt: ['[\\w.-]+#\\s?']\n"

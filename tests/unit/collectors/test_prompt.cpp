@@ -44,7 +44,7 @@ TEST_CASE("prompts are matched on the last line only") {
   CHECK(xr.at_prompt("\r\nRP/0/RSP0/CPU0:xr1#"));
 }
 
-TEST_CASE("clean_command_output removes echo, pager debris, CRs and the trailing prompt") {
+TEST_CASE("clean_command_output removes echo - pager debris - CRs and the trailing prompt") {
   const Profile ios = load_profile_by_name("cisco_ios");
   const PromptMatcher prompts(ios);
   const std::string raw =

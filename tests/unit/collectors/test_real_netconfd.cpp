@@ -51,7 +51,7 @@ struct NetconfLab {
 
 }  // namespace
 
-TEST_CASE("real netconfd: hello, capabilities, chunked framing, get-config of running") {
+TEST_CASE("real netconfd: hello - capabilities - chunked framing - get-config of running") {
   NetconfLab lab;
   SshSession session(lab.target(), lab.options());
   session.connect(Deadline::after(std::chrono::seconds(10)));
@@ -78,7 +78,8 @@ TEST_CASE("real netconfd: hello, capabilities, chunked framing, get-config of ru
   client.close(Deadline::after(std::chrono::seconds(5)));
 }
 
-TEST_CASE("real netconfd: collect_config over NETCONF, redacted; rpc-error reported with its tag") {
+TEST_CASE(
+    "real netconfd: collect_config over NETCONF - redacted - rpc-error reported with its tag") {
   NetconfLab lab;
   const Profile profile = load_profile_by_name("cisco_ios");  // NETCONF ignores the CLI parts
   const CollectResult result = collect_config(lab.target(), profile, lab.options());

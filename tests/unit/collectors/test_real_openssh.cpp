@@ -150,7 +150,7 @@ TEST_CASE("real sshd: the CLI driver fetches the config byte-exact over a PTY sh
         std::string::npos);
 }
 
-TEST_CASE("real sshd: paging-off ignored, the --More-- fallback still yields the exact config") {
+TEST_CASE("real sshd: paging-off ignored - the --More-- fallback still yields the exact config") {
   Lab lab(Behaviour::ignore_paging);
   const CollectResult result =
       collect_config(lab.target(), load_profile_by_name("cisco_ios"), lab.options());
@@ -159,7 +159,7 @@ TEST_CASE("real sshd: paging-off ignored, the --More-- fallback still yields the
   CHECK(result.raw == netaudit::test::read_file(fixture()));
 }
 
-TEST_CASE("real sshd: exec-channel mode fetches the config; a failing command is an error") {
+TEST_CASE("real sshd: exec-channel mode fetches the config - a failing command is an error") {
   Lab lab;
   const auto profile_file = lab.dir.path() / "ios_exec.yaml";
   std::ofstream(profile_file) << "platform: ios_exec\nmode: exec\nfetch: [show running-config]\n"
@@ -179,7 +179,7 @@ TEST_CASE("real sshd: exec-channel mode fetches the config; a failing command is
 }
 
 TEST_CASE(
-    "real sshd: host key policy: unknown refused (strict), recorded (accept-new), changed "
+    "real sshd: host key policy: unknown refused (strict) - recorded (accept-new) - changed "
     "refused") {
   Lab lab;
   const Profile profile = load_profile_by_name("cisco_ios");
@@ -264,7 +264,7 @@ TEST_CASE("real sshd: a wrong key or password is auth_failed and no secret is in
 }
 
 TEST_CASE(
-    "real sshd: faults end in distinct errors within their deadline, never a partial config") {
+    "real sshd: faults end in distinct errors within their deadline - never a partial config") {
   const Profile profile = load_profile_by_name("cisco_ios");
   struct Case {
     Behaviour behaviour;
@@ -313,7 +313,7 @@ TEST_CASE("nothing listens: connect_failed") {
   CHECK(result.error == ErrorKind::connect_failed);
 }
 
-TEST_CASE("real sshd: encrypted key with passphrase from a file or env var, and ssh-agent") {
+TEST_CASE("real sshd: encrypted key with passphrase from a file or env var - and ssh-agent") {
   TempDir dir{"netaudit-sshd"};
   OpenSshServer server(dir.path(),
                        OpenSshOptions{fake_cli_script(Behaviour::normal, fixture()), "", false, 0});
