@@ -172,16 +172,34 @@ PolicyLoadResult Policy::load(const std::vector<fs::path>& paths, const fs::path
     }
   };
   classify(files, true);
-  if (catalogues.empty()) {
-    classify({(shipped_dir / "baseline" / "facts.yaml").string()}, true);
-  }
-  if (packs.empty()) {
+  // The shipped catalogue is always the base vocabulary (given catalogue files extend it);
+  // shipped packs fill in every platform the given paths have no pack for; the shipped rules
+  // apply only when the given paths contain no rules.
+  const std::size_t given_packs = packs.size();
+  const bool given_rules = !rules.empty();
+  classify({(shipped_dir / "baseline" / "facts.yaml").string()}, true);
+  {
     std::vector<std::string> shipped;
     std::vector<PolicyIssue> ignored;
     collect_files(shipped_dir / "vendors", shipped, ignored);
+    if (!given_rules) collect_files(shipped_dir / "baseline", shipped, ignored);
     classify(shipped, false);
   }
-
+  // A shipped pack for a platform that a given pack covers is replaced by the given one.
+  {
+    std::vector<std::string> given_platforms;
+    for (std::size_t i = 0; i < given_packs; ++i)
+      given_platforms.push_back(engine::scalar_text(packs[i].root["platform"]));
+    std::vector<Document> kept;
+    for (std::size_t i = 0; i < packs.size(); ++i) {
+      if (i >= given_packs &&
+          std::find(given_platforms.begin(), given_platforms.end(),
+                    engine::scalar_text(packs[i].root["platform"])) != given_platforms.end())
+        continue;
+      kept.push_back(std::move(packs[i]));
+    }
+    packs = std::move(kept);
+  }
   Policy policy;
   Impl& impl = *policy.impl_;
   engine::LoadContext load;

@@ -377,7 +377,7 @@ facts:
   CHECK(netaudit::test::evidence_lines(*netaudit::test::find_finding(r, "T-ROLE")) == "1");
 
   // A platform without a pack: unknown, saying so.
-  r = audit(mini->policy, "vyos", "set system host-name x\n");
+  r = audit(mini->policy, "example_os", "hostname x\n");
   CHECK(verdict(r, "T-ALL-OFF") == Verdict::unknown);
   CHECK(netaudit::test::find_finding(r, "T-ALL-OFF")->message.find("no vendor pack") !=
         std::string::npos);
