@@ -130,14 +130,14 @@ TEST_CASE("every platform profile fetches its fixture config from devsim exactly
   CHECK(lab.devsim->refused_commands().empty());
 }
 
-TEST_CASE("known collector issues against devsim (reported, may fail)", "[collectors][!mayfail]") {
+TEST_CASE("known collector issues against devsim (reported - may fail)", "[collectors][!mayfail]") {
   DevsimLab lab;
   for (const auto& platform : kKnownIssues)
     check_platform_fetch(lab, platform);
   CHECK(lab.devsim->refused_commands().empty());
 }
 
-TEST_CASE("NETCONF get-config from devsim, chunked and end-of-message framing", "[collectors]") {
+TEST_CASE("NETCONF get-config from devsim - chunked and end-of-message framing", "[collectors]") {
   DevsimLab lab;
   const auto xml = read_file(devsim_fixture_dir() / "netconf" / "juniper_junos.xml");
   const auto profile = nc::load_profile_by_name("juniper_junos");
@@ -156,7 +156,7 @@ TEST_CASE("NETCONF get-config from devsim, chunked and end-of-message framing", 
   CHECK(lab.devsim->refused_commands().empty());
 }
 
-TEST_CASE("every devsim fault ends in its own error, in time, with nothing partial",
+TEST_CASE("every devsim fault ends in its own error - in time - with nothing partial",
           "[collectors]") {
   DevsimLab lab;
   struct FaultCase {
@@ -225,7 +225,7 @@ TEST_CASE("paging fallback: a refused paging-off command still yields the whole 
   CHECK(lab.devsim->refused_commands().empty());
 }
 
-TEST_CASE("host keys against devsim: unknown refused when strict, accept-new records, then ok",
+TEST_CASE("host keys against devsim: unknown refused when strict - accept-new records - then ok",
           "[collectors]") {
   DevsimLab lab;
   ScratchDir dir("devsim-kh");

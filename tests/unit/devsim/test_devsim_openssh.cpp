@@ -59,7 +59,7 @@ std::string fixture_config(const char* name) {
 
 }  // namespace
 
-TEST_CASE("every platform serves its config, prompt and banner to an OpenSSH shell", "[openssh]") {
+TEST_CASE("every platform serves its config - prompt and banner to an OpenSSH shell", "[openssh]") {
   DevsimLab lab;
   for (const auto& c : kCases) {
     INFO(c.device);
@@ -93,7 +93,7 @@ TEST_CASE("every platform serves its config, prompt and banner to an OpenSSH she
     WARN(line);
 }
 
-TEST_CASE("paging: pages of 24 lines with the pager prompt, space continues, q aborts",
+TEST_CASE("paging: pages of 24 lines with the pager prompt - space continues - q aborts",
           "[openssh]") {
   DevsimLab lab;
   const auto config = fixture_config("cisco_ios.cfg");
@@ -133,7 +133,7 @@ TEST_CASE("paging: pages of 24 lines with the pager prompt, space continues, q a
   }
 }
 
-TEST_CASE("non read-only commands are refused, answered with an error and audited", "[openssh]") {
+TEST_CASE("non read-only commands are refused - answered with an error and audited", "[openssh]") {
   DevsimLab lab;
   const auto result = lab.shell("lab-ios1", "netops",
                                 "terminal length 0\nconfigure terminal\nwrite memory\n"
@@ -171,7 +171,7 @@ TEST_CASE("exec channel returns the command output exactly and closes", "[openss
   CHECK(result.exit_code != 0);
 }
 
-TEST_CASE("faults: wrong password, changed host key, hang, disconnect, endless, garbage",
+TEST_CASE("faults: wrong password - changed host key - hang - disconnect - endless - garbage",
           "[openssh]") {
   DevsimLab lab;
   SECTION("wrong password: every authentication fails") {
@@ -256,15 +256,16 @@ std::string netconf_exchange(const DevsimLab& lab, const char* device, bool clie
                   ? "\n#" + std::to_string(message.size()) + "\n" + message + "\n##\n"
                   : message + "]]>]]>";
   }
-  return run_command("(printf '%s' " + shell_quote(hello + framed) +
-                     "; sleep 2) | timeout 10 ssh " + lab.ssh_options(lab.devsim->port(device)) +
+  // The whole exchange is typed ahead; devsim answers in order, then close-session ends it.
+  return run_command("printf '%s' " + shell_quote(hello + framed) + " | timeout 10 ssh " +
+                     lab.ssh_options(lab.devsim->port(device)) +
                      " -s netops@127.0.0.1 netconf 2>&1")
       .output;
 }
 
 }  // namespace
 
-TEST_CASE("NETCONF subsystem: hello, both framings, get-config, rpc-error, close-session",
+TEST_CASE("NETCONF subsystem: hello - both framings - get-config - rpc-error - close-session",
           "[openssh]") {
   DevsimLab lab;
   const auto xml = read_file(devsim_fixture_dir() / "netconf" / "juniper_junos.xml");
@@ -321,7 +322,7 @@ TEST_CASE("NETCONF subsystem: hello, both framings, get-config, rpc-error, close
   }
 }
 
-TEST_CASE("robustness: junk clients do not take devsim down; SIGTERM stops it cleanly",
+TEST_CASE("robustness: junk clients do not take devsim down - SIGTERM stops it cleanly",
           "[openssh]") {
   DevsimLab lab;
   const auto port = lab.devsim->port("lab-ios1");
