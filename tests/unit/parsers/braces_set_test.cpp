@@ -387,6 +387,73 @@ TEST_CASE("set form: verbs, activate, unsupported lines and noise") {
   CHECK(child_texts(root) == std::vector<std::string>{"system"});
 }
 
+namespace {
+
+// A plain reference trie for the property test below.
+struct RefNode {
+  std::string text;
+  std::vector<RefNode> children;
+  RefNode& child(const std::string& word) {
+    for (RefNode& c : children) {
+      if (c.text == word) return c;
+    }
+    children.push_back(RefNode{word, {}});
+    return children.back();
+  }
+};
+
+bool same_as_reference(NodeRef node, const RefNode& ref) {
+  std::vector<std::pair<NodeRef, const RefNode*>> pending{{node, &ref}};
+  while (!pending.empty()) {
+    auto [n, r] = pending.back();
+    pending.pop_back();
+    if (!n.is_root() && n.text() != r->text) return false;
+    std::size_t i = 0;
+    NodeRef c = n.first_child();
+    for (; c && i < r->children.size(); c = c.next_sibling(), ++i)
+      pending.emplace_back(c, &r->children[i]);
+    if (c || i != r->children.size()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("set form: random set lines build the trie a naive reference builds") {
+  const std::vector<std::string> vocabulary = {"a", "b", "c", "d", "\"q w\"", "e"};
+  std::uint32_t seed = 12345;
+  auto next = [&seed](std::uint32_t bound) {
+    seed = seed * 1664525u + 1013904223u;
+    return (seed >> 8) % bound;
+  };
+  for (int round = 0; round < 50; ++round) {
+    std::string text;
+    RefNode reference;
+    const std::uint32_t lines = 1 + next(60);
+    for (std::uint32_t l = 0; l < lines; ++l) {
+      text += "set";
+      RefNode* at = &reference;
+      const std::uint32_t length = 1 + next(6);
+      for (std::uint32_t w = 0; w < length; ++w) {
+        std::string word = vocabulary[next(static_cast<std::uint32_t>(vocabulary.size()))];
+        text += " " + word;
+        if (word.front() == '"') word = word.substr(1, word.size() - 2);
+        at = &at->child(word);
+      }
+      if (next(4) == 0) {  // a trailing list
+        text += " [ x y ]";
+        at->child("x");
+        at->child("y");
+      }
+      text += "\n";
+    }
+    INFO(text);
+    const ParseResult result = netaudit::parse_config(text, Syntax::set);
+    CHECK(result.warnings.empty());
+    CHECK(same_as_reference(result.tree.root(), reference));
+  }
+}
+
 TEST_CASE("set form: a file of the wrong family gives a bounded number of warnings") {
   std::string text;
   for (int i = 0; i < 5000; ++i)
