@@ -1,0 +1,82 @@
+// The whole baseline over the shared corpus (skipped when absent): no `error` verdict on any
+// well-formed file, and the verdict counts per control and platform printed for review.
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "policy_test_util.hpp"
+
+using namespace netaudit::policy;
+
+TEST_CASE("corpus: every well-formed file audits without error verdicts") {
+  const auto corpus = netaudit::test::corpus_dir();
+  if (!corpus) {
+    WARN("corpus not found (../shared/corpus or $NETAUDIT_CORPUS): skipping");
+    return;
+  }
+  std::ifstream manifest(*corpus / "MANIFEST.tsv");
+  REQUIRE(manifest);
+  std::string line;
+  std::getline(manifest, line);  // header: file vendor ... malformed ...
+  std::vector<std::string> header;
+  {
+    std::istringstream h(line);
+    for (std::string col; std::getline(h, col, '\t');)
+      header.push_back(col);
+  }
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const std::size_t file_col = column("file"), malformed_col = column("malformed");
+  REQUIRE(malformed_col < header.size());
+
+  const Policy& policy = netaudit::test::shipped_policy();
+  std::map<std::string, std::map<std::string, VerdictCounts>> by_platform;  // platform -> control
+  std::size_t audited = 0;
+  std::vector<std::string> errors;
+  while (std::getline(manifest, line)) {
+    std::vector<std::string> cols;
+    std::istringstream row(line);
+    for (std::string col; std::getline(row, col, '\t');)
+      cols.push_back(col);
+    if (cols.size() <= malformed_col || cols[malformed_col] != "no") continue;
+    const auto path = *corpus / cols[file_col];
+    const DeviceReport report = audit_file(policy, path.string(), {});
+    if (!report.error.empty()) continue;  // unreadable input is the input checks' business
+    ++audited;
+    for (const Finding& f : report.findings) {
+      by_platform[report.platform][f.control].add(f.verdict);
+      if (f.verdict == Verdict::error)
+        errors.push_back(cols[file_col] + " (" + report.platform + ") " + f.control + ": " +
+                         f.message);
+    }
+  }
+  std::ostringstream table;
+  table << "verdict counts per platform and control (pass/fail/unknown/n.a./error/waived)\n";
+  for (const auto& [platform, controls] : by_platform) {
+    VerdictCounts total;
+    for (const auto& [control, c] : controls) {
+      total.pass += c.pass;
+      total.fail += c.fail;
+      total.unknown += c.unknown;
+      total.not_applicable += c.not_applicable;
+      total.error += c.error;
+    }
+    table << platform << ": pass " << total.pass << " fail " << total.fail << " unknown "
+          << total.unknown << " n/a " << total.not_applicable << " error " << total.error << '\n';
+    if (!policy.has_pack(platform)) continue;
+    for (const auto& [control, c] : controls) {
+      table << "    " << control << ": " << c.pass << '/' << c.fail << '/' << c.unknown << '/'
+            << c.not_applicable << '/' << c.error << '\n';
+    }
+  }
+  if (std::getenv("NETAUDIT_CORPUS_REPORT") != nullptr) std::cout << table.str();
+  CHECK(audited > 100);
+  std::string joined;
+  for (std::size_t i = 0; i < errors.size() && i < 40; ++i)
+    joined += errors[i] + "\n";
+  INFO(joined);
+  CHECK(errors.empty());
+}
