@@ -61,6 +61,17 @@ void apply_fields(const YAML::Node& node, const std::filesystem::path& base, Dev
     for (const auto& key : v)
       device.authorized_keys.push_back(resolve(base, key.as<std::string>()));
   }
+  if (auto v = node["auth"]) {
+    device.auth_methods.clear();
+    for (const auto& method : v) {
+      const auto name = method.as<std::string>();
+      if (name != "password" && name != "keyboard-interactive" && name != "publickey") {
+        throw std::runtime_error("unknown auth method '" + name +
+                                 "' (password, keyboard-interactive, publickey)");
+      }
+      device.auth_methods.push_back(name);
+    }
+  }
   if (auto v = node["banner"]) device.banner = v.as<std::string>();
   if (auto v = node["latency_ms"]) device.latency_ms = v.as<int>();
   if (auto v = node["host_key"]) device.host_key = resolve(base, v.as<std::string>());

@@ -39,8 +39,10 @@ struct Device {
   std::string user = "admin";
   std::optional<std::string> password;
   std::vector<std::filesystem::path> authorized_keys;  // public key files (OpenSSH format)
-  std::string banner;                                  // printed before the first prompt
-  int latency_ms = 0;                                  // added before each command's output
+  // Authentication methods offered: any of "password", "keyboard-interactive", "publickey".
+  std::vector<std::string> auth_methods = {"publickey", "keyboard-interactive", "password"};
+  std::string banner;  // printed before the first prompt
+  int latency_ms = 0;  // added before each command's output
   Fault fault = Fault::none;
   std::optional<std::filesystem::path> host_key;  // private key file; generated when absent
   std::uint16_t port = 0;                         // 0 = base port + index, or any free port

@@ -101,6 +101,19 @@ std::string strip_login_flags(const std::string& user, const std::string& platfo
   return user.substr(0, user.find('+'));
 }
 
+bool offers(const Device& device, std::string_view method) {
+  return std::find(device.auth_methods.begin(), device.auth_methods.end(), method) !=
+         device.auth_methods.end();
+}
+
+int auth_method_mask(const Device& device) {
+  int mask = 0;
+  if (offers(device, "password")) mask |= SSH_AUTH_METHOD_PASSWORD;
+  if (offers(device, "keyboard-interactive")) mask |= SSH_AUTH_METHOD_INTERACTIVE;
+  if (offers(device, "publickey")) mask |= SSH_AUTH_METHOD_PUBLICKEY;
+  return mask;
+}
+
 bool equal_in_constant_time(const std::string& a, const std::string& b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
   for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
@@ -155,6 +168,9 @@ class Connection final : public Terminal {
   static int on_password(ssh_session, const char* user, const char* password, void* self);
   static int on_pubkey(ssh_session, const char* user, ssh_key key, char state, void* self);
   static ssh_channel on_channel_open(ssh_session session, void* self);
+  // Keyboard-interactive has no server callback in libssh 0.10: it arrives as a message.
+  static int on_message(ssh_session session, ssh_message message, void* self);
+  bool password_matches(const DeviceRuntime* device, const char* password) const;
   static int on_pty(ssh_session, ssh_channel, const char*, int, int, int, int, void*) {
     return SSH_OK;
   }
@@ -179,6 +195,7 @@ class Connection final : public Terminal {
   const DeviceRuntime* fixed_device_;
   const DeviceRuntime* device_ = nullptr;
   std::string login_user_;
+  std::string kbdint_user_;
   bool authenticated_ = false;
   int auth_failures_ = 0;
   ssh_channel channel_ = nullptr;  // owned by the session (freed by ssh_free)
@@ -194,6 +211,7 @@ class Connection final : public Terminal {
 };
 
 const DeviceRuntime* Connection::resolve(const char* user, std::string& login_user) const {
+  if (!user) return nullptr;
   if (fixed_device_) {
     const auto& device = fixed_device_->device;
     login_user = strip_login_flags(user, device.platform);
@@ -217,12 +235,56 @@ bool Connection::authorized(const DeviceRuntime& device, ssh_key key) const {
                      });
 }
 
+bool Connection::password_matches(const DeviceRuntime* device, const char* password) const {
+  return device && password && device->device.fault != Fault::wrong_password &&
+         device->device.password && equal_in_constant_time(*device->device.password, password);
+}
+
+int Connection::on_message(ssh_session session, ssh_message message, void* self) {
+  auto& c = *static_cast<Connection*>(self);
+  if (ssh_message_type(message) != SSH_REQUEST_AUTH ||
+      ssh_message_subtype(message) != SSH_AUTH_METHOD_INTERACTIVE) {
+    return 1;  // libssh's default reply
+  }
+  // The response (INFO_RESPONSE) carries no user name: it is the one of the request.
+  if (!ssh_message_auth_kbdint_is_response(message)) {
+    const char* user = ssh_message_auth_user(message);
+    c.kbdint_user_ = user ? user : "";
+  }
+  std::string login_user;
+  const DeviceRuntime* device = c.resolve(c.kbdint_user_.c_str(), login_user);
+  const int methods =
+      device ? auth_method_mask(device->device)
+             : SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_INTERACTIVE;
+  if (device && offers(device->device, "keyboard-interactive")) {
+    if (!ssh_message_auth_kbdint_is_response(message)) {
+      const char* prompts[] = {"Password: "};
+      char echo[] = {0};
+      ssh_message_auth_interactive_request(message, "", "", 1, prompts, echo);
+      return 0;
+    }
+    const char* answer = ssh_userauth_kbdint_getnanswers(session) == 1
+                             ? ssh_userauth_kbdint_getanswer(session, 0)
+                             : nullptr;
+    if (c.password_matches(device, answer)) {
+      c.device_ = device;
+      c.login_user_ = login_user;
+      c.authenticated_ = true;
+      ssh_message_auth_reply_success(message, 0);
+      return 0;
+    }
+  }
+  ++c.auth_failures_;
+  ssh_message_auth_set_methods(message, methods);
+  ssh_message_reply_default(message);
+  return 0;
+}
+
 int Connection::on_password(ssh_session, const char* user, const char* password, void* self) {
   auto& c = *static_cast<Connection*>(self);
   std::string login_user;
   const DeviceRuntime* device = c.resolve(user, login_user);
-  if (device && device->device.fault != Fault::wrong_password && device->device.password &&
-      equal_in_constant_time(*device->device.password, password)) {
+  if (device && offers(device->device, "password") && c.password_matches(device, password)) {
     c.device_ = device;
     c.login_user_ = login_user;
     c.authenticated_ = true;
@@ -236,7 +298,8 @@ int Connection::on_pubkey(ssh_session, const char* user, ssh_key key, char state
   auto& c = *static_cast<Connection*>(self);
   std::string login_user;
   const DeviceRuntime* device = c.resolve(user, login_user);
-  if (!device || device->device.fault == Fault::wrong_password || !c.authorized(*device, key)) {
+  if (!device || !offers(device->device, "publickey") ||
+      device->device.fault == Fault::wrong_password || !c.authorized(*device, key)) {
     ++c.auth_failures_;
     return SSH_AUTH_DENIED;
   }
@@ -350,7 +413,11 @@ void Connection::run() {
     spdlog::debug("key exchange failed: {}", ssh_get_error(session_.get()));
     return;
   }
-  ssh_set_auth_methods(session_.get(), SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY);
+  ssh_set_message_callback(session_.get(), on_message, this);
+  ssh_set_auth_methods(session_.get(), fixed_device_
+                                           ? auth_method_mask(fixed_device_->device)
+                                           : SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_PUBLICKEY |
+                                                 SSH_AUTH_METHOD_INTERACTIVE);
   event_.reset(ssh_event_new());
   if (!event_ || ssh_event_add_session(event_.get(), session_.get()) != SSH_OK) return;
 

@@ -245,3 +245,29 @@ TEST_CASE("host keys against devsim: unknown refused when strict - accept-new re
   result = nc::collect_config(target_for(lab, device), profile, options);
   CHECK(result.ok());
 }
+
+TEST_CASE("password credentials - password method and a keyboard-interactive-only device",
+          "[collectors]") {
+  DevsimLab lab;
+  for (const char* name : {"lab-ios1", "kbdint-only"}) {
+    INFO(name);
+    const auto& device = lab_device(name);
+    auto target = target_for(lab, device);
+    target.credentials.key_file.reset();
+    target.credentials.password_file = devsim_fixture_dir() / "lab-password.txt";
+    const auto profile = nc::load_profile_by_name(device.platform);
+    const auto result = nc::collect_config(target, profile, quick_options(lab));
+    INFO(result.message);
+    CHECK(result.ok());
+    CHECK(result.raw == read_file(device.config));
+    // The password never shows up in what the collector returns.
+    CHECK(result.message.find("devsim-lab-only-pw") == std::string::npos);
+  }
+  auto target = target_for(lab, lab_device("fault-wrong-password"));
+  target.credentials.key_file.reset();
+  target.credentials.password_file = devsim_fixture_dir() / "lab-password.txt";
+  const auto result =
+      nc::collect_config(target, nc::load_profile_by_name("cisco_ios"), quick_options(lab));
+  CHECK(result.error == nc::ErrorKind::auth_failed);
+  CHECK(result.message.find("devsim-lab-only-pw") == std::string::npos);
+}

@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "devsim_fixture.hpp"
@@ -217,6 +219,43 @@ TEST_CASE("faults: wrong password - changed host key - hang - disconnect - endle
     CHECK(result.output.find("fault-garbage#") == std::string::npos);
     CHECK(result.output.find("$NOISE") != std::string::npos);
   }
+}
+
+TEST_CASE("password and keyboard-interactive logins - methods offered per device", "[openssh]") {
+  DevsimLab lab;
+  // OpenSSH reads the password from SSH_ASKPASS (no terminal here).
+  const auto askpass = lab.keys.path() / "askpass.sh";
+  {
+    std::ofstream out(askpass);
+    out << "#!/bin/sh\ncat " << shell_quote((devsim_fixture_dir() / "lab-password.txt").string())
+        << "\n";
+  }
+  std::filesystem::permissions(askpass, std::filesystem::perms::owner_all);
+  const auto login = [&](const char* device, const char* method) {
+    // OpenSSH keeps the first value of an option: these come before ssh_options().
+    return run_command("SSH_ASKPASS=" + shell_quote(askpass.string()) +
+                       " SSH_ASKPASS_REQUIRE=force DISPLAY=none timeout 20 setsid -w ssh"
+                       " -o BatchMode=no -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1"
+                       " -o PreferredAuthentications=" +
+                       std::string(method) + " " + lab.ssh_options(lab.devsim->port(device)) +
+                       " netops@127.0.0.1 'show version' 2>&1 < /dev/null");
+  };
+  // lab-mx1 (Junos, exec allowed) offers every method.
+  auto result = login("lab-mx1", "password");
+  CHECK(result.output.find("Permission denied") == std::string::npos);
+  CHECK(result.output.find("unknown command.") != std::string::npos);
+  result = login("lab-mx1", "keyboard-interactive");
+  CHECK(result.output.find("Permission denied") == std::string::npos);
+  CHECK(result.output.find("unknown command.") != std::string::npos);
+  // kbdint-only refuses password and public key, accepts keyboard-interactive.
+  result = login("kbdint-only", "password");
+  CHECK(result.exit_code == 255);
+  CHECK(result.output.find("Permission denied (keyboard-interactive)") != std::string::npos);
+  result = lab.exec("kbdint-only", "netops", "show running-config");
+  CHECK(result.exit_code == 255);
+  // Wrong password via keyboard-interactive.
+  result = login("fault-wrong-password", "keyboard-interactive");
+  CHECK(result.exit_code == 255);
 }
 
 TEST_CASE("shared port: the login user name picks the device", "[openssh]") {
