@@ -11,6 +11,7 @@
 //
 // Only 127.0.0.1 is used. devsim is stopped by PID.
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -125,13 +126,14 @@ class Devsim {
     if (pid_ > 0) {
       ::kill(pid_, SIGTERM);
       int status = 0;
-      ::waitpid(pid_, &status, 0);
+      ::wait4(pid_, &status, 0, &usage);
       pid_ = -1;
     }
     return read_all(dir_ / "devsim.log");
   }
 
   std::map<std::string, std::uint16_t> ports;
+  rusage usage{};  // devsim's CPU time, once stopped
   fs::path key_file;
   fs::path known_hosts;
 
@@ -199,6 +201,8 @@ int main(int argc, char** argv) {
     options.job_timeout = std::chrono::seconds(120);
 
     const long rss_before = proc_status_kib("self", "VmRSS");
+    rusage usage_before{};
+    ::getrusage(RUSAGE_SELF, &usage_before);
     std::vector<Outcome> outcomes(targets.size());
     std::atomic<std::size_t> next{0};
     const auto started = Clock::now();
@@ -215,6 +219,11 @@ int main(int argc, char** argv) {
     }
     const auto wall = std::chrono::duration<double>(Clock::now() - started).count();
     const long hwm = proc_status_kib("self", "VmHWM");
+    rusage usage_after{};
+    ::getrusage(RUSAGE_SELF, &usage_after);
+    const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+    const double cpu = seconds(usage_after.ru_utime) + seconds(usage_after.ru_stime) -
+                       seconds(usage_before.ru_utime) - seconds(usage_before.ru_stime);
     const long devsim_hwm = devsim.peak_rss_kib();
     const std::string log = devsim.stop();
 
@@ -260,6 +269,15 @@ int main(int argc, char** argv) {
     std::printf("per device         %.1f KiB ((VmHWM - RSS before) / devices)\n",
                 static_cast<double>(hwm - rss_before) / s.devices);
     std::printf("devsim peak RSS    %.1f MiB\n", devsim_hwm / 1024.0);
+    const double devsim_cpu = seconds(devsim.usage.ru_utime) + seconds(devsim.usage.ru_stime);
+    std::printf("CPU time           collector %.2f s (%.2f ms/device), devsim %.2f s; %u cores\n",
+                cpu, cpu * 1000 / s.devices, devsim_cpu, std::thread::hardware_concurrency());
+    double load = 0;
+    if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+      if (std::fscanf(f, "%lf", &load) != 1) load = 0;
+      std::fclose(f);
+    }
+    std::printf("load average       %.1f (1 min, at the end)\n", load);
     std::error_code ignored;
     fs::remove_all(dir, ignored);
     return errors.empty() ? 0 : 1;
