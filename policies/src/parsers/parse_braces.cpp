@@ -16,7 +16,7 @@
 #include "parsers.hpp"
 #include "tokens.hpp"
 
-namespace netaudit::detail {
+namespace netaudit::detail::trie {
 namespace {
 
 struct Block {
@@ -212,9 +212,13 @@ void parse_braces_text(ConfigTree& tree, NodeId parent, std::string_view text,
   BraceParser(tree, parent, text, first_line, warnings).run();
 }
 
+}  // namespace netaudit::detail::trie
+
+namespace netaudit::detail {
+
 void parse_braces(ConfigTree& tree, std::vector<Diagnostic>& warnings) {
-  WarningSink sink(warnings);
-  parse_braces_text(tree, 0, tree.source(), 1, sink);
+  trie::WarningSink sink(warnings);
+  trie::parse_braces_text(tree, 0, tree.source(), 1, sink);
 }
 
 }  // namespace netaudit::detail

@@ -17,7 +17,7 @@
 #include "parsers.hpp"
 #include "tokens.hpp"
 
-namespace netaudit::detail {
+namespace netaudit::detail::trie {
 namespace {
 
 // Lines around a captured config that carry no configuration.
@@ -199,9 +199,13 @@ void parse_set_text(ConfigTree& tree, NodeId parent, std::string_view text,
   SetParser(tree, parent, text, first_line, warnings).run();
 }
 
+}  // namespace netaudit::detail::trie
+
+namespace netaudit::detail {
+
 void parse_set(ConfigTree& tree, std::vector<Diagnostic>& warnings) {
-  WarningSink sink(warnings);
-  parse_set_text(tree, 0, tree.source(), 1, sink);
+  trie::WarningSink sink(warnings);
+  trie::parse_set_text(tree, 0, tree.source(), 1, sink);
 }
 
 }  // namespace netaudit::detail

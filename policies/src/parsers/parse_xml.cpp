@@ -33,7 +33,7 @@
 #include "parsers.hpp"
 #include "tokens.hpp"
 
-namespace netaudit::detail {
+namespace netaudit::detail::trie {
 namespace {
 
 std::string_view local_name(std::string_view name) {
@@ -278,8 +278,13 @@ class XmlWalker {
 };
 
 }  // namespace
+}  // namespace netaudit::detail::trie
+
+namespace netaudit::detail {
 
 void parse_xml(ConfigTree& tree, std::vector<Diagnostic>& warnings) {
+  using trie::WarningSink;
+  using trie::XmlWalker;
   WarningSink sink(warnings);
   // pugixml parses in place: it gets a copy the tree owns (intern storage), so every name,
   // value and text it yields is already stable storage for node texts; no copy per node.

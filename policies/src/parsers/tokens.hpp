@@ -13,7 +13,10 @@
 #include "netaudit/policies/config_tree.hpp"
 #include "netaudit/policies/parse.hpp"
 
-namespace netaudit::detail {
+// Everything here lives in detail::trie: the statement-tree parsers have helpers of their own
+// (e.g. their own WarningSink) in detail, and two inline definitions of one name would break
+// the one-definition rule.
+namespace netaudit::detail::trie {
 
 // Deepest node a token trie may hold (the root is depth 0). Real configs stay under ~30;
 // a cap keeps hostile input from building trees that recursive consumers cannot walk.
@@ -350,4 +353,4 @@ void parse_braces_text(ConfigTree& tree, NodeId parent, std::string_view text,
 void parse_set_text(ConfigTree& tree, NodeId parent, std::string_view text,
                     std::uint32_t first_line, WarningSink& warnings);
 
-}  // namespace netaudit::detail
+}  // namespace netaudit::detail::trie
