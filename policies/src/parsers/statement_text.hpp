@@ -77,8 +77,9 @@ inline std::string_view span_text(ConfigTree& tree, std::string_view first, std:
   if (span.find('\r') == std::string_view::npos) return span;
   std::string copy;
   copy.reserve(span.size());
-  for (char c : span) {
-    if (c != '\r') copy.push_back(c);
+  for (std::size_t i = 0; i < span.size(); ++i) {
+    // Only the CR of a CRLF line end goes; a stray CR inside a line is content.
+    if (span[i] != '\r' || i + 1 >= span.size() || span[i + 1] != '\n') copy.push_back(span[i]);
   }
   return tree.intern(copy);
 }

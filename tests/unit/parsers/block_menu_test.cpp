@@ -222,6 +222,19 @@ TEST_CASE("block: quoting, escapes and stray quotes") {
   }
 }
 
+TEST_CASE("block: a stray carriage return inside a multi-line value is kept") {
+  // Found by fuzzing (see the indented twin).
+  const ParseResult parsed = parse_block(
+      "config vpn certificate local\r\n  edit \"c\"\r\n    set certificate \"---\r-BEGIN\r\n"
+      "body\"\r\n  next\r\nend\r\n");
+  INFO(describe(parsed.warnings));
+  CHECK(parsed.warnings.empty());
+  const NodeRef value =
+      parsed.tree.root().find({"config vpn certificate local", "edit \"c\""}).first_child();
+  CHECK(value.text() == "set certificate \"---\r-BEGIN\nbody\"");
+  CHECK(first_line_mismatch(parsed.tree).empty());
+}
+
 TEST_CASE("block: hostile shapes do not crash or hang") {
   SECTION("10000 nested config blocks") {
     std::string text;

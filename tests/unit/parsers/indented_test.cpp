@@ -397,6 +397,19 @@ TEST_CASE("indented: CRLF, tabs and a byte order mark") {
   CHECK(count_children(root) == 3);
 }
 
+TEST_CASE("indented: a stray carriage return inside a multi-line text is kept") {
+  // Found by fuzzing: only the CR of a CRLF line end is dropped from a multi-line text, so
+  // the node still starts with its first source line.
+  const ParseResult parsed =
+      parse_indented("banner motd ^C odd\rline\r\nbody\r\n^C\r\nhostname x\r\n");
+  INFO(describe(parsed.warnings));
+  CHECK(parsed.warnings.empty());
+  const NodeRef banner = parsed.tree.root().first_child();
+  CHECK(banner.text() == "banner motd ^C odd\rline\nbody\n^C");
+  CHECK(first_line_mismatch(parsed.tree).empty());
+  CHECK(banner.next_sibling().line() == 4);
+}
+
 TEST_CASE("indented: a real control-C delimiter and a banner with a one-character delimiter") {
   const std::string text =
       "banner login \x03\nfirst\nsecond\x03\n"
