@@ -288,9 +288,9 @@ struct CliDriver::Impl {
 CliDriver::CliDriver(SshSession& session, const Profile& profile)
     : impl_(std::make_unique<Impl>(session, profile)) {}
 
-CliDriver::~CliDriver() {
-  close();
-}
+// After a failure the session is abandoned without the polite exit: the channel is closed and
+// freed, and nothing more is sent that could wait on a stuck device.
+CliDriver::~CliDriver() = default;
 
 void CliDriver::open(Deadline deadline) {
   if (impl_->profile.mode == SessionMode::exec || impl_->shell) return;
