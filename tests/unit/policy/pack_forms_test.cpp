@@ -80,6 +80,8 @@ TEST_CASE("Junos brace set and XML forms give identical verdicts") {
   check_same_verdicts("juniper_junos", {"weak-mgmt.conf", "weak-mgmt.set", "weak-mgmt.xml"});
   check_same_verdicts("juniper_junos", {"weak-secrets.conf", "weak-secrets.set"});
   check_same_verdicts("juniper_junos", {"no-ntp.conf", "no-ntp.set"});
+  check_same_verdicts("juniper_junos", {"hardened-further.conf", "hardened-further.set"});
+  check_same_verdicts("juniper_junos", {"weak-further.conf", "weak-further.set"});
 }
 
 TEST_CASE("VyOS config.boot and set-command forms give identical verdicts") {
