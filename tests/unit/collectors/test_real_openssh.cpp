@@ -377,3 +377,27 @@ TEST_CASE("real sshd: encrypted key with passphrase from a file or env var - and
   CHECK(agent_result.ok());
   CHECK(agent_result.raw == netaudit::test::read_file(fixture()));
 }
+
+TEST_CASE("real sshd: per-device algorithm overrides - a common set works - none in common fails") {
+  Lab lab;
+  const Profile profile = load_profile_by_name("cisco_ios");
+  DeviceTarget target = lab.target();
+  target.algorithms.kex = "curve25519-sha256";
+  target.algorithms.ciphers = "aes128-ctr";
+  target.algorithms.macs = "hmac-sha2-256";
+  target.algorithms.host_key = "ssh-ed25519";
+  const CollectResult ok = collect_config(target, profile, lab.options());
+  INFO(ok.message);
+  CHECK(ok.ok());
+
+  // OpenSSH 9.2 no longer offers diffie-hellman-group14-sha1 by default.
+  target.algorithms = AlgorithmOverrides{};
+  target.algorithms.kex = "diffie-hellman-group14-sha1";
+  const CollectResult old_kex = collect_config(target, profile, lab.options());
+  INFO(old_kex.message);
+  CHECK(old_kex.error == ErrorKind::negotiation_failed);
+
+  target.algorithms = AlgorithmOverrides{};
+  target.algorithms.kex = "no-such-kex-algorithm";
+  CHECK(collect_config(target, profile, lab.options()).error == ErrorKind::invalid_target);
+}
