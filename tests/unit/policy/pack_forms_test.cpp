@@ -88,6 +88,8 @@ TEST_CASE("VyOS config.boot and set-command forms give identical verdicts") {
   check_same_verdicts("vyos", {"hardened.boot", "hardened.set"});
   check_same_verdicts("vyos", {"weak-services.boot", "weak-services.set"});
   check_same_verdicts("vyos", {"minimal.boot", "minimal.set"});
+  check_same_verdicts("vyos", {"hardened-further.boot", "hardened-further.set"});
+  check_same_verdicts("vyos", {"weak-further.boot", "weak-further.set"});
 }
 
 TEST_CASE("PAN-OS XML and set-command forms give identical verdicts") {
