@@ -86,6 +86,16 @@ nc::CollectOptions quick_options(const DevsimLab& lab) {
   return options;
 }
 
+// What devsim serves for the profile's fetch commands, concatenated.
+std::string expected_fetch(const LabDevice& device, const nc::Profile& profile) {
+  std::string expected;
+  for (const auto& command : profile.fetch_commands) {
+    auto it = device.commands.find(command);
+    expected += read_file(it != device.commands.end() ? it->second : device.config);
+  }
+  return expected;
+}
+
 // Collects `platform`'s lab device and compares with what devsim serves for the profile's fetch
 // commands (concatenated), raw and normalised.
 void check_platform_fetch(const DevsimLab& lab, const std::string& platform) {
@@ -99,11 +109,7 @@ void check_platform_fetch(const DevsimLab& lab, const std::string& platform) {
   }
   if (!device) FAIL("the devsim lab has no device of platform " << platform);
   const auto profile = nc::load_profile_by_name(platform);
-  std::string expected;
-  for (const auto& command : profile.fetch_commands) {
-    auto it = device->commands.find(command);
-    expected += read_file(it != device->commands.end() ? it->second : device->config);
-  }
+  const std::string expected = expected_fetch(*device, profile);
   const auto result = nc::collect_config(target_for(lab, *device), profile, quick_options(lab));
   INFO(result.message);
   REQUIRE(result.ok());
@@ -300,7 +306,7 @@ TEST_CASE("the lab inventory matches the lab and collects every device", "[colle
       continue;
     }
     CHECK(result.ok());
-    if (target.transport == nc::Transport::ssh) CHECK(result.raw == read_file(at->config));
+    if (target.transport == nc::Transport::ssh) CHECK(result.raw == expected_fetch(*at, profile));
   }
   CHECK(lab.devsim->refused_commands().empty());
 }
