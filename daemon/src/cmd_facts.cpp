@@ -58,14 +58,14 @@ std::string reading_text(const ScalarReading& r, bool secret, const ConfigTree& 
       out = shown_value(r, secret);
       if (std::holds_alternative<std::string>(r.value)) out = '"' + out + '"';
       if (r.line != 0)
-        out += "    [line " + std::to_string(r.line) + ": " +
+        out += std::string("    [line ").append(std::to_string(r.line)) + ": " +
                policy::redact_line(tree.line_text(r.line)) + "]";
       else if (r.from_default)
         out += "    [platform default: " + r.note + "]";
       if (!r.derived_lines.empty()) {
         out += "    [from lines";
         for (auto l : r.derived_lines)
-          out += " " + std::to_string(l);
+          out += std::string(" ").append(std::to_string(l));
         out += "]";
       }
       return out;
@@ -146,7 +146,9 @@ int run_facts(const FactsOptions& options) {
     std::cout << reading.items.size() << " item(s)"
               << (reading.from_default ? " [platform default: " + reading.note + "]" : "") << '\n';
     for (const policy::Record& record : reading.items) {
-      std::cout << "  - " << (record.line ? "line " + std::to_string(record.line) : "default")
+      std::cout << "  - "
+                << (record.line ? std::string("line ").append(std::to_string(record.line))
+                                : "default")
                 << ":";
       for (std::size_t f = 0; f < spec.fields.size(); ++f) {
         const ScalarReading& r = record.fields[f];

@@ -305,7 +305,8 @@ DeviceReport audit_text(const Policy& policy, std::string text, const std::strin
   }
   SourceText& source = *checked.source;
   for (const Diagnostic& d : source.warnings)
-    report.warnings.push_back("line " + std::to_string(d.line) + ": " + d.message);
+    report.warnings.push_back(std::string("line ").append(std::to_string(d.line)) + ": " +
+                              d.message);
   Syntax syntax = Syntax::indented;
   if (!options.platform.empty()) {
     report.platform = options.platform;
@@ -320,7 +321,8 @@ DeviceReport audit_text(const Policy& policy, std::string text, const std::strin
   });
   ParseResult parsed = parse_config(std::move(source.text), syntax);
   for (const Diagnostic& d : parsed.warnings)
-    report.warnings.push_back("line " + std::to_string(d.line) + ": " + d.message);
+    report.warnings.push_back(std::string("line ").append(std::to_string(d.line)) + ": " +
+                              d.message);
   const ConfigTree& tree = parsed.tree;
   // A parser that produced nothing from real content could not read the file.
   const bool broken = has_content && tree.node_count() <= 1;
@@ -328,6 +330,19 @@ DeviceReport audit_text(const Policy& policy, std::string text, const std::strin
       "the " + std::string(to_string(syntax)) + " parser read no statement from this file" +
       (parsed.warnings.empty() ? "" : " (" + parsed.warnings.front().message + ")");
 
+  DeviceReport tree_report =
+      audit_tree(policy, tree, report.platform, origin, options, broken, broken_reason);
+  tree_report.warnings.insert(tree_report.warnings.begin(), report.warnings.begin(),
+                              report.warnings.end());
+  return tree_report;
+}
+
+DeviceReport audit_tree(const Policy& policy, const ConfigTree& tree, const std::string& platform,
+                        const std::string& origin, const AuditOptions& options, bool broken,
+                        const std::string& broken_reason) {
+  DeviceReport report;
+  report.file = origin;
+  report.platform = platform;
   const Policy::Impl& impl = policy.impl();
   const engine::Pack* pack = impl.pack(report.platform);
   std::vector<std::vector<engine::Hit>> hits;

@@ -319,7 +319,8 @@ std::unique_ptr<Condition> compile_condition(const YAML::Node& node, LoadContext
       return nullptr;
     }
     out->count_value = std::get<std::int64_t>(n);
-    out->describe = "count of " + name + " " + op + " " + std::to_string(out->count_value);
+    out->describe =
+        "count of " + name + " " + op + std::string(" ").append(std::to_string(out->count_value));
   }
   for (const char* q : {"all", "any", "none"}) {
     if (!node[q]) continue;

@@ -275,8 +275,10 @@ struct PackLoader {
     }
     if (groups >= 0 && out.tmpl.max_group() > groups) {
       load.error(value_node ? value_node : node,
-                 "template '" + text + "' refers to $" + std::to_string(out.tmpl.max_group()) +
-                     " but the pattern has " + std::to_string(groups) + " group(s)");
+                 "template '" + text +
+                     std::string("' refers to $").append(std::to_string(out.tmpl.max_group())) +
+                     std::string(" but the pattern has ").append(std::to_string(groups)) +
+                     " group(s)");
       return false;
     }
     if (!node.IsMap()) return true;

@@ -73,7 +73,8 @@ bool load_rules(const YAML::Node& root, LoadContext& load,
     for (const Rule& other : rules) {
       if (other.info.id == rule.info.id) {
         load.error(node["id"], "duplicate id '" + rule.info.id + "' (first defined in " +
-                                   other.info.file + ":" + std::to_string(other.info.line) + ")");
+                                   other.info.file +
+                                   std::string(":").append(std::to_string(other.info.line)) + ")");
         rule_ok = false;
       }
     }

@@ -258,13 +258,17 @@ std::string convert_scalar(std::string_view text, ValueType type, Scalar& out) {
       } else if (lower == "false" || lower == "no" || lower == "off" || lower == "0") {
         out = false;
       } else {
-        return "'" + std::string(text) + "' is not a bool (true/false)";
+        std::string error(1, '\'');
+        return error.append(text).append("' is not a bool (true/false)");
       }
       return "";
     }
     case ValueType::integer: {
       std::int64_t value = 0;
-      if (!eval_int_expression(text, value)) return "'" + std::string(text) + "' is not an integer";
+      if (!eval_int_expression(text, value)) {
+        std::string error(1, '\'');
+        return error.append(text).append("' is not an integer");
+      }
       out = value;
       return "";
     }

@@ -44,10 +44,10 @@ std::optional<Severity> severity_from_string(std::string_view name) {
 
 std::string PolicyIssue::to_string() const {
   std::string out = file;
-  if (line > 0) out += ":" + std::to_string(line);
+  if (line > 0) out.append(":").append(std::to_string(line));
   out += ": ";
-  if (!subject.empty()) out += "[" + subject + "] ";
-  return out + message;
+  if (!subject.empty()) out.append("[").append(subject).append("] ");
+  return out.append(message);
 }
 
 std::string ControlInfo::remediation_for(std::string_view platform) const {

@@ -52,13 +52,14 @@ WaiverSet WaiverSet::parse(std::string_view yaml_text, const std::string& origin
   WaiverSet set;
   auto error = [&](const YAML::Node& node, const std::string& message) {
     const int line = node.IsDefined() && node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-    errors.push_back(origin + (line > 0 ? ":" + std::to_string(line) : "") + ": " + message);
+    errors.push_back(origin + (line > 0 ? std::string(":").append(std::to_string(line)) : "") +
+                     ": " + message);
   };
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::Exception& e) {
-    errors.push_back(origin + ":" + std::to_string(e.mark.line + 1) +
+    errors.push_back(origin + std::string(":").append(std::to_string(e.mark.line + 1)) +
                      ": YAML syntax error: " + e.msg);
     return set;
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "netaudit/policies/config_tree.hpp"
 #include "netaudit/policies/rules.hpp"
 
 namespace netaudit::policy {
@@ -54,6 +55,13 @@ DeviceReport audit_file(const Policy& policy, const std::string& path, const Aud
 // The same for text already in memory; `origin` names it in the report.
 DeviceReport audit_text(const Policy& policy, std::string text, const std::string& origin,
                         const AuditOptions& options);
+
+// Audits a tree already parsed (e.g. by a collector that parsed it for its own needs).
+// `parse_warnings` of that parse become the report's warnings; `broken` marks a parse that
+// could not read the file (every control is then `error`).
+DeviceReport audit_tree(const Policy& policy, const ConfigTree& tree, const std::string& platform,
+                        const std::string& origin, const AuditOptions& options, bool broken = false,
+                        const std::string& broken_reason = "");
 
 // Control counts per verdict over a set of reports.
 struct VerdictCounts {

@@ -1,0 +1,217 @@
+// Policy evaluation: the full shipped baseline on a 10k-line IOS config, and audit throughput
+// over the shared corpus on 2 threads against merely reading the same files.
+//
+//   cmake -S . -B build-bench -G Ninja -DNETAUDIT_BENCH=ON -DCMAKE_BUILD_TYPE=Release
+//   cmake --build build-bench --target bench_audit && build-bench/bench/bench_audit
+//
+// The 10k-line config is built from the project's own cisco_ios fixtures: their global
+// statements once, then interface, BGP-neighbor, ACL and line blocks repeated until 10,000
+// lines. The corpus run (skipped without ../shared/corpus or $NETAUDIT_CORPUS) audits every
+// well-formed corpus file, repeated to at least 5,000 configs, with 2 threads; it prints
+// configs/s, MB/s, and the ratio of the audit time to the time of reading the same files.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "netaudit/policies/audit.hpp"
+#include "netaudit/policies/detect.hpp"
+#include "netaudit/policies/parse.hpp"
+#include "netaudit/policies/rules.hpp"
+
+namespace fs = std::filesystem;
+using namespace netaudit;
+
+namespace {
+
+const policy::Policy& shipped() {
+  static const policy::Policy p = [] {
+    auto loaded = policy::Policy::load_shipped(fs::path(NETAUDIT_SOURCE_DIR) / "policies");
+    if (!loaded.policy) {
+      for (const auto& e : loaded.errors)
+        std::cerr << e.to_string() << '\n';
+      std::exit(1);
+    }
+    return std::move(*loaded.policy);
+  }();
+  return p;
+}
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// A realistic 10k-line IOS config: the hardened fixture's globals, then repeated blocks.
+std::string ios_10k() {
+  std::string out =
+      read(fs::path(NETAUDIT_SOURCE_DIR) / "tests/fixtures/policy/cisco_ios/hardened.cfg");
+  out = out.substr(0, out.rfind("end"));
+  std::size_t lines = static_cast<std::size_t>(std::count(out.begin(), out.end(), '\n'));
+  std::string bgp = "router bgp 65001\n";
+  int n = 0;
+  while (lines < 10000) {
+    ++n;
+    const std::string i = std::to_string(n);
+    const std::string ip = "10." + std::to_string(n / 250) + "." + std::to_string(n % 250) + ".";
+    out += "interface GigabitEthernet1/0/" + i + "\n description access port " + i +
+           "\n switchport access vlan 10\n switchport mode access\n ip address " + ip +
+           "1 255.255.255.252\n no ip redirects\n no ip proxy-arp\n spanning-tree portfast\n!\n";
+    out += "ip access-list extended ACL-" + i + "\n permit tcp any host " + ip +
+           "2 eq 22\n deny ip any any log\n!\n";
+    bgp += " neighbor " + ip + "2 remote-as 6" + i + "\n neighbor " + ip +
+           "2 password 7 0822455D0A16\n";
+    lines += 14;
+  }
+  out += bgp + "!\nend\n";
+  return out;
+}
+
+void BM_AuditIos10kLines_EvaluateOnly(benchmark::State& state) {
+  const std::string text = ios_10k();
+  ParseResult parsed = parse_config(text, Syntax::indented);
+  const auto& policy = shipped();
+  const auto controls = policy.controls().size();
+  policy::AuditOptions options;
+  options.today = "2026-01-01";
+  for (auto _ : state) {
+    // read every fact and evaluate every control on the parsed tree
+    policy::DeviceReport report =
+        policy::audit_tree(policy, parsed.tree, "cisco_ios", "big.cfg", options);
+    benchmark::DoNotOptimize(report);
+  }
+  state.counters["lines"] = static_cast<double>(std::count(text.begin(), text.end(), '\n'));
+  state.counters["controls"] = static_cast<double>(controls);
+}
+BENCHMARK(BM_AuditIos10kLines_EvaluateOnly)->Unit(benchmark::kMillisecond);
+
+void BM_AuditIos10kLines_Full(benchmark::State& state) {
+  const std::string text = ios_10k();
+  const auto& policy = shipped();
+  policy::AuditOptions options;
+  options.platform = "cisco_ios";
+  options.today = "2026-01-01";
+  std::size_t findings = 0;
+  for (auto _ : state) {
+    policy::DeviceReport report = policy::audit_text(policy, text, "big.cfg", options);
+    findings = report.findings.size();
+    benchmark::DoNotOptimize(report);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+  state.counters["findings"] = static_cast<double>(findings);
+}
+BENCHMARK(BM_AuditIos10kLines_Full)->Unit(benchmark::kMillisecond);
+
+void BM_Parse10kLines(benchmark::State& state) {
+  const std::string text = ios_10k();
+  for (auto _ : state) {
+    ParseResult parsed = parse_config(text, Syntax::indented);
+    benchmark::DoNotOptimize(parsed);
+  }
+}
+BENCHMARK(BM_Parse10kLines)->Unit(benchmark::kMillisecond);
+
+std::vector<fs::path> corpus_files(const fs::path& corpus) {
+  std::vector<fs::path> files;
+  std::ifstream manifest(corpus / "MANIFEST.tsv");
+  std::string line;
+  std::getline(manifest, line);
+  while (std::getline(manifest, line)) {
+    std::vector<std::string> cols;
+    std::istringstream row(line);
+    for (std::string col; std::getline(row, col, '\t');)
+      cols.push_back(col);
+    if (cols.size() > 7 && cols[7] == "no") files.push_back(corpus / cols[0]);
+  }
+  return files;
+}
+
+// Runs `work(i)` for i in [0, n) on `threads` threads; returns seconds.
+template <typename Work>
+double timed_parallel(std::size_t n, unsigned threads, Work work) {
+  std::atomic<std::size_t> next{0};
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < n; i = next++)
+        work(i);
+    });
+  for (auto& t : pool)
+    t.join();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void corpus_throughput() {
+  fs::path corpus;
+  if (const char* env = std::getenv("NETAUDIT_CORPUS"); env && *env)
+    corpus = env;
+  else
+    corpus = fs::path(NETAUDIT_SOURCE_DIR) / ".." / "shared" / "corpus";
+  if (!fs::exists(corpus / "MANIFEST.tsv")) {
+    std::cout << "corpus throughput: skipped (no corpus at " << corpus << ")\n";
+    return;
+  }
+  const auto files = corpus_files(corpus);
+  const std::size_t repeat = (5000 + files.size() - 1) / files.size();
+  const std::size_t n = files.size() * repeat;
+  std::size_t bytes = 0;
+  for (const auto& f : files)
+    bytes += fs::file_size(f);
+  bytes *= repeat;
+  const auto& policy = shipped();
+  constexpr unsigned kThreads = 2;
+  std::atomic<std::size_t> sink{0};
+  // Warm the page cache and the policy once.
+  for (const auto& f : files)
+    sink += read(f).size();
+  const double read_s = timed_parallel(n, kThreads, [&](std::size_t i) {
+    LoadResult loaded = load_config_file(files[i % files.size()].string());
+    if (loaded.source) sink += loaded.source->text.size();
+  });
+  policy::AuditOptions options;
+  options.today = "2026-01-01";
+  const double parse_s = timed_parallel(n, kThreads, [&](std::size_t i) {
+    LoadResult loaded = load_config_file(files[i % files.size()].string());
+    if (!loaded.source) return;
+    const Detection d = detect_platform(loaded.source->text);
+    ParseResult parsed = parse_config(std::move(loaded.source->text), d.syntax);
+    sink += parsed.tree.node_count();
+  });
+  const double audit_s = timed_parallel(n, kThreads, [&](std::size_t i) {
+    policy::DeviceReport r = policy::audit_file(policy, files[i % files.size()].string(), options);
+    sink += r.findings.size();
+  });
+  const double mb = static_cast<double>(bytes) / 1e6;
+  std::cout << "corpus throughput (" << files.size() << " files x " << repeat << " = " << n
+            << " configs, " << mb << " MB, avg " << (static_cast<double>(bytes) / n / 1024.0)
+            << " KiB, " << kThreads << " threads):\n"
+            << "  read only:            " << n / read_s << " configs/s, " << mb / read_s
+            << " MB/s\n"
+            << "  read+detect+parse:    " << n / parse_s << " configs/s, " << mb / parse_s
+            << " MB/s\n"
+            << "  full audit:           " << n / audit_s << " configs/s, " << mb / audit_s
+            << " MB/s\n"
+            << "  audit time / read time: " << audit_s / read_s << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  corpus_throughput();
+  return 0;
+}
