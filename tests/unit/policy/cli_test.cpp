@@ -229,7 +229,9 @@ TEST_CASE("docs/policy.md worked example runs exactly as written") {
   const auto& finding = json["results"][0]["findings"][0];
   CHECK(finding["verdict"] == "pass");
   CHECK(finding["evidence"][0]["line"] == 7);
-  dir.write("no-ntp.cfg", "hostname edge-sw-02\nlogging 10.0.0.100\n");
+  dir.write("no-ntp.cfg",
+            "hostname edge-sw-02\nuser admin group administrators password ciphertext AQBa==\n"
+            "logging 10.0.0.100\n");
   r = run_command(cd + bin() +
                   " audit --format json --policy my-facts.yaml --policy aruba_aoscx.yaml "
                   "--policy my-controls.yaml no-ntp.cfg");
