@@ -1,6 +1,8 @@
 // collect_config(): one device, one SSH session, one result.
 #include "netaudit/collectors/collect.hpp"
 
+#include <optional>
+
 #include "compiled_profile.hpp"
 #include "netaudit/collectors/cli_driver.hpp"
 #include "netaudit/collectors/netconf_client.hpp"
