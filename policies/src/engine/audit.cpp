@@ -76,6 +76,11 @@ const std::vector<std::unique_ptr<RE2>>& redaction_patterns() {
         R"((?i)(?:^|\s)(?:snmp-server |snmp-agent |snmp )?community\s+(?:(?:read|write|cipher|simple)\s+)*("[^"]*"|\S+))",
         R"((?i)\s(?:auth|priv)\s+(?:md5|sha\S*|des\S*|aes\S*|3des)\s+(?:\d+\s+)?("[^"]*"|\S+))",
         R"((?i)(?:^|\s)set\s+name\s+("[^"]*"|\S+))",
+        // SR OS quoted keys (`authentication-key "x" hash2`), VRP `shared-key cipher|simple x`
+        // and VRP `authentication-mode|privacy-mode <alg> [id] plain|cipher x` (packs-1).
+        R"((?i)(?:^|\s)authentication-key\s+("[^"]*"))",
+        R"((?i)(?:^|\s)shared-key\s+(?:(?:cipher|simple|plain|irreversible-cipher)\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)(?:authentication|privacy)-mode\s+\S+\s+(?:\d+\s+)?(?:plain|cipher|simple|irreversible-cipher)\s+("[^"]*"|\S+))",
     };
     std::vector<std::unique_ptr<RE2>> out;
     for (const char* s : sources)
