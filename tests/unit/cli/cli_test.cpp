@@ -193,7 +193,7 @@ TEST_CASE("cli: parse --format json gives the tree with line numbers and the det
   CHECK(found);
 }
 
-TEST_CASE("cli: parse --platform and --syntax override detection; a bad platform is refused") {
+TEST_CASE("cli: parse --platform and --syntax override detection and a bad platform is refused") {
   const fs::path file = fixture_dir() / "detect" / "cisco_ios.cfg";
   const CommandResult forced =
       run_netaudit("parse --format json --platform arista_eos " + quoted(file));

@@ -298,7 +298,7 @@ TEST_CASE("indented: SR OS classic with exit lines, echo and a multi-line login 
   CHECK(first_line_mismatch(parsed.tree).empty());
 }
 
-TEST_CASE("indented: ProCurve with ; comments and exit lines") {
+TEST_CASE("indented: ProCurve with semicolon comments and exit lines") {
   const ParseResult parsed = parse_fixture("indented/procurve_switch.cfg", Syntax::indented);
   INFO(describe(parsed.warnings));
   CHECK(parsed.warnings.empty());
