@@ -101,7 +101,29 @@ bool well_known_default(std::string_view value) {
 
 }  // namespace
 
+namespace {
+
+bool contains_ci(std::string_view text, std::string_view word) {
+  if (word.size() > text.size()) return false;
+  for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
+    std::size_t k = 0;
+    while (k < word.size() &&
+           std::tolower(static_cast<unsigned char>(text[i + k])) == word[k])
+      ++k;
+    if (k == word.size()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string redact_line(std::string_view line) {
+  // Every redaction pattern needs one of these words; most lines have none.
+  static constexpr std::string_view kTriggers[] = {"pass", "secret", "key", "community", "auth",
+                                                   "priv"};
+  if (std::none_of(std::begin(kTriggers), std::end(kTriggers),
+                   [&](std::string_view w) { return contains_ci(line, w); }))
+    return std::string(line);
   std::string out(line);
   for (std::size_t p = 0; p < redaction_patterns().size(); ++p) {
     const RE2& re = *redaction_patterns()[p];
@@ -164,26 +186,18 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-std::vector<Evidence> to_evidence(const std::vector<engine::EvidenceRef>& refs,
-                                  const ConfigTree& tree) {
+std::vector<Evidence> to_evidence(const CondResult& result, const ConfigTree& tree) {
   std::vector<Evidence> out;
-  std::vector<std::uint32_t> lines;
-  for (const auto& r : refs)
-    if (r.line != 0) lines.push_back(r.line);
+  std::vector<std::uint32_t> lines = result.lines;
   std::sort(lines.begin(), lines.end());
   lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+  out.reserve(lines.size() + result.notes.size());
   for (std::uint32_t line : lines) {
     std::string_view text = tree.line_text(line);
-    while (!text.empty() && (text.back() == '\r' || text.back() == ' '))
-      text.remove_suffix(1);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
     out.push_back({line, redact_line(text)});
   }
-  for (const auto& r : refs) {
-    if (r.line != 0 || r.note.empty()) continue;
-    if (std::none_of(out.begin(), out.end(),
-                     [&](const Evidence& e) { return e.line == 0 && e.text == r.note; }))
-      out.push_back({0, r.note});
-  }
+  for (const std::string& note : result.notes) out.push_back({0, note});
   return out;
 }
 
@@ -266,7 +280,7 @@ Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const 
       std::string fallback =
           pre.tri == Tri::no ? "precondition not met: " + precondition->describe : std::string();
       set(v, message_for(rule, v, pre, fallback));
-      finding.evidence = to_evidence(pre.evidence, tree);
+      finding.evidence = to_evidence(pre, tree);
       return finding;
     }
   }
@@ -287,7 +301,7 @@ Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const 
       break;
   }
   set(v, message_for(rule, v, result, fallback));
-  finding.evidence = to_evidence(result.evidence, tree);
+  finding.evidence = to_evidence(result, tree);
   return finding;
 }
 

@@ -409,8 +409,15 @@ bool compare_unset(const Condition& c) {
   }
 }
 
-void add_unique(std::vector<EvidenceRef>& out, EvidenceRef ref) {
-  if (std::find(out.begin(), out.end(), ref) == out.end()) out.push_back(std::move(ref));
+void add_note(std::vector<std::string>& notes, const std::string& note) {
+  if (!note.empty() && std::find(notes.begin(), notes.end(), note) == notes.end())
+    notes.push_back(note);
+}
+
+// Adds what `from` rests on to `to`.
+void merge_evidence(CondResult& to, const CondResult& from) {
+  to.lines.insert(to.lines.end(), from.lines.begin(), from.lines.end());
+  for (const std::string& n : from.notes) add_note(to.notes, n);
 }
 
 void add_unique(std::vector<std::string>& out, const std::string& reason) {
@@ -428,23 +435,23 @@ CondResult eval_reading(const Condition& c, const ScalarReading& r, const std::s
   switch (r.state) {
     case FactState::value:
       out.tri = compare(c, r.value) ? Tri::yes : Tri::no;
-      if (r.line != 0) out.evidence.push_back({r.line, ""});
-      if (r.from_default) out.evidence.push_back({0, default_note(r.note)});
+      if (r.line != 0) out.lines.push_back(r.line);
+      if (r.from_default) add_note(out.notes, default_note(r.note));
       for (std::uint32_t l : r.derived_lines)
-        add_unique(out.evidence, {l, ""});
+        out.lines.push_back(l);
       if (!r.from_default && r.line == 0 && r.derived_lines.empty() && !r.note.empty())
-        out.evidence.push_back({0, r.note});
+        add_note(out.notes, r.note);
       return out;
     case FactState::unset:
       out.tri = compare_unset(c) ? Tri::yes : Tri::no;
-      out.evidence.push_back({0, "not configured: " + name});
+      add_note(out.notes, "not configured: " + name);
       return out;
     case FactState::unknown:
       out.tri = Tri::unknown;
-      if (r.line != 0) out.evidence.push_back({r.line, ""});
+      if (r.line != 0) out.lines.push_back(r.line);
       for (std::uint32_t l : r.derived_lines)
-        add_unique(out.evidence, {l, ""});
-      out.evidence.push_back({0, "unknown: " + r.note});
+        out.lines.push_back(l);
+      add_note(out.notes, "unknown: " + r.note);
       out.reasons.push_back(r.note);
       return out;
     case FactState::not_applicable:
@@ -454,7 +461,7 @@ CondResult eval_reading(const Condition& c, const ScalarReading& r, const std::s
     case FactState::undefined:
       out.tri = Tri::unknown;
       out.reasons.push_back("the " + platform + " pack does not read '" + name + "'");
-      out.evidence.push_back({0, out.reasons.back()});
+      add_note(out.notes, out.reasons.back());
       return out;
     case FactState::error:
       out.tri = Tri::error;
@@ -469,8 +476,7 @@ CondResult combine(const Condition::Kind kind, std::vector<CondResult> parts) {
   auto merge = [&](Tri want) {
     for (const CondResult& p : parts) {
       if (p.tri != want) continue;
-      for (const EvidenceRef& e : p.evidence)
-        add_unique(out.evidence, e);
+      merge_evidence(out, p);
       for (const std::string& r : p.reasons)
         add_unique(out.reasons, r);
     }
@@ -501,7 +507,10 @@ CondResult eval_item(const Condition& c, const Record& record, const FactSpec& s
       CondResult out = eval_reading(c, r, spec.name + "." + fs.name, fs.meaning, platform);
       // An unset field of a record is "not configured" on that record: the record's line
       // is the evidence, not a generic note.
-      if (r.state == FactState::unset) out.evidence.clear();
+      if (r.state == FactState::unset) {
+        out.lines.clear();
+        out.notes.clear();
+      }
       return out;
     }
     case Condition::all_of:
@@ -524,9 +533,9 @@ CondResult eval_item(const Condition& c, const Record& record, const FactSpec& s
   }
 }
 
-void record_evidence(const Record& record, std::vector<EvidenceRef>& out) {
-  if (record.line != 0) add_unique(out, {record.line, ""});
-  if (record.from_default) add_unique(out, {0, default_note(record.note)});
+void record_evidence(const Record& record, CondResult& out) {
+  if (record.line != 0) out.lines.push_back(record.line);
+  if (record.from_default) add_note(out.notes, default_note(record.note));
 }
 
 CondResult eval_list(const Condition& c, const FactReading& reading, const FactSpec& spec,
@@ -536,7 +545,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     case FactState::unknown:
       out.tri = Tri::unknown;
       out.reasons.push_back(reading.note);
-      out.evidence.push_back({0, "unknown: " + reading.note});
+      add_note(out.notes, "unknown: " + reading.note);
       return out;
     case FactState::not_applicable:
       out.tri = Tri::na;
@@ -545,7 +554,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     case FactState::undefined:
       out.tri = Tri::unknown;
       out.reasons.push_back("the " + platform + " pack does not read '" + spec.name + "'");
-      out.evidence.push_back({0, out.reasons.back()});
+      add_note(out.notes, out.reasons.back());
       return out;
     case FactState::error:
       out.tri = Tri::error;
@@ -595,8 +604,8 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
       out.reasons.push_back("some " + spec.name + " entries could not be classified");
     }
     for (const Record* r : items)
-      record_evidence(*r, out.evidence);
-    if (items.empty()) out.evidence.push_back({0, none_note});
+      record_evidence(*r, out);
+    if (items.empty()) add_note(out.notes, none_note);
     return out;
   }
   std::vector<std::pair<const Record*, CondResult>> results;
@@ -605,9 +614,8 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
   auto collect = [&](Tri want) {
     for (const auto& [record, result] : results) {
       if (result.tri != want) continue;
-      record_evidence(*record, out.evidence);
-      for (const EvidenceRef& e : result.evidence)
-        add_unique(out.evidence, e);
+      record_evidence(*record, out);
+      merge_evidence(out, result);
       for (const std::string& reason : result.reasons)
         add_unique(out.reasons, reason);
     }
@@ -633,7 +641,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     } else {
       out.tri = Tri::no;
       collect(Tri::no);
-      if (results.empty()) out.evidence.push_back({0, none_note});
+      if (results.empty()) add_note(out.notes, none_note);
     }
     return out;
   }
@@ -648,9 +656,8 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     out.tri = Tri::yes;
     for (const auto& [record, result] : results) {
       if (result.tri == Tri::na) continue;
-      record_evidence(*record, out.evidence);
-      for (const EvidenceRef& e : result.evidence)
-        add_unique(out.evidence, e);
+      record_evidence(*record, out);
+      merge_evidence(out, result);
     }
     const bool all_na =
         !results.empty() && std::all_of(results.begin(), results.end(),
@@ -701,12 +708,11 @@ CondResult evaluate(const Condition& c, const EvalContext& context) {
       const bool found = !hits.empty();
       out.tri = (found == (c.kind == Condition::present)) ? Tri::yes : Tri::no;
       for (const Hit& h : hits)
-        add_unique(out.evidence, {h.line, ""});
+        out.lines.push_back(h.line);
       if (!found) {
         const Selector& sel = context.pack->absolute[static_cast<std::size_t>(c.selector)];
-        out.evidence.push_back(
-            {0, "not configured: " +
-                    context.pack->patterns[static_cast<std::size_t>(sel.match)].source});
+        add_note(out.notes,
+                 "not configured: " + context.pack->patterns[static_cast<std::size_t>(sel.match)].source);
       }
       return out;
     }

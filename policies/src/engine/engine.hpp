@@ -30,13 +30,21 @@ struct Pattern {
   std::unique_ptr<RE2> re;
   std::string source;
   std::string first_word;  // literal first word every match starts with; empty: unindexed
+  std::string first_two;   // "word1 word2" when both are literal; empty otherwise
   int groups = 0;
   std::vector<std::pair<std::string, int>> named;  // named groups
 };
 
-// Returns the literal first word every full match of `pattern` must start with ("" if none
-// can be proven). Used to index patterns by the first word of a node's text.
+// The literal words every full match of `pattern` must start with (none if that cannot be
+// proven). Used to index patterns by the first one or two words of a node's text.
+std::vector<std::string> literal_words(std::string_view pattern);
 std::string literal_first_word(std::string_view pattern);
+
+struct WordHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using WordIndex = std::unordered_map<std::string, std::vector<int>, WordHash, std::equal_to<>>;
 
 inline constexpr int kAnyDepth = -1;  // '**' in a path
 
@@ -155,8 +163,10 @@ struct TrieNode {
   };
   std::vector<Edge> edges;      // path steps
   std::vector<Edge> terminals;  // selector matches
-  std::unordered_map<std::string, std::vector<int>> edges_by_word;
-  std::unordered_map<std::string, std::vector<int>> terminals_by_word;
+  WordIndex edges_by_word;  // patterns whose literal prefix is one word
+  WordIndex terminals_by_word;
+  WordIndex edges_by_two;  // patterns whose literal prefix has two words or more
+  WordIndex terminals_by_two;
   std::vector<int> edges_unindexed;
   std::vector<int> terminals_unindexed;
   int star = -1;  // trie node reached through '**' (loops on itself)
@@ -224,15 +234,12 @@ struct Condition {
 
 enum class Tri : std::uint8_t { yes, no, unknown, na, error };
 
-struct EvidenceRef {
-  std::uint32_t line = 0;
-  std::string note;
-  bool operator==(const EvidenceRef& o) const { return line == o.line && note == o.note; }
-};
-
+// What a condition rests on: source lines (unsorted, may repeat; deduplicated when shown) and
+// notes (platform defaults, missing statements; kept unique).
 struct CondResult {
   Tri tri = Tri::na;
-  std::vector<EvidenceRef> evidence;
+  std::vector<std::uint32_t> lines;
+  std::vector<std::string> notes;
   std::vector<std::string> reasons;  // unknown / n.a. / error reasons
 };
 

@@ -244,17 +244,14 @@ struct Extractor {
   void derive(const FactDef& def, ScalarReading& out) {
     EvalContext context{&facts, &hits, &pack};
     auto lines_of = [](const CondResult& r) {
-      std::vector<std::uint32_t> lines;
-      for (const EvidenceRef& e : r.evidence)
-        if (e.line != 0 && std::find(lines.begin(), lines.end(), e.line) == lines.end())
-          lines.push_back(e.line);
+      std::vector<std::uint32_t> lines = r.lines;
       std::sort(lines.begin(), lines.end());
+      lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
       return lines;
     };
     auto notes_of = [](const CondResult& r) {
       std::string notes;
-      for (const EvidenceRef& e : r.evidence)
-        if (e.line == 0 && !e.note.empty()) notes += (notes.empty() ? "" : "; ") + e.note;
+      for (const std::string& n : r.notes) notes += (notes.empty() ? "" : "; ") + n;
       return notes;
     };
     std::vector<std::uint32_t> unknown_lines;
@@ -281,9 +278,8 @@ struct Extractor {
       out.from_default = out.derived_lines.empty() && !out.note.empty();
       if (out.from_default) {
         std::string stripped;
-        for (const EvidenceRef& e : r.evidence) {
-          if (e.line != 0 || e.note.empty()) continue;
-          std::string note = e.note;
+        for (const std::string& n : r.notes) {
+          std::string note = n;
           const std::string prefix = "platform default: ";
           if (note.rfind(prefix, 0) == 0) note = note.substr(prefix.size());
           stripped += (stripped.empty() ? "" : "; ") + note;

@@ -51,24 +51,43 @@ bool group_starts_with_space(std::string_view p, std::size_t open) {
   return false;
 }
 
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+
 std::string_view first_word_of(std::string_view text) {
   std::size_t end = 0;
-  while (end < text.size() && text[end] != ' ' && text[end] != '\t' && text[end] != '\n')
-    ++end;
+  while (end < text.size() && !is_blank(text[end])) ++end;
   return text.substr(0, end);
+}
+
+// "word1 word2" when the text starts with two words separated by one space; else "".
+std::string_view first_two_of(std::string_view text) {
+  std::size_t end = 0;
+  while (end < text.size() && !is_blank(text[end])) ++end;
+  if (end == 0 || end >= text.size() || text[end] != ' ') return {};
+  std::size_t second = end + 1;
+  while (second < text.size() && !is_blank(text[second])) ++second;
+  if (second == end + 1) return {};
+  return text.substr(0, second);
+}
+
+// Whether a node text can match a pattern, judged on its literal leading words.
+bool may_match(const Pattern& pattern, std::string_view text) {
+  if (!pattern.first_two.empty()) return first_two_of(text) == pattern.first_two;
+  if (!pattern.first_word.empty()) return first_word_of(text) == pattern.first_word;
+  return true;
 }
 
 }  // namespace
 
-std::string literal_first_word(std::string_view p) {
+std::vector<std::string> literal_words(std::string_view p) {
   std::size_t i = 0;
   // Leading flag group, e.g. (?s). Case-insensitive patterns cannot be indexed.
   if (p.substr(0, 2) == "(?" && p.size() > 2 && std::isalpha(static_cast<unsigned char>(p[2]))) {
     const std::size_t close = p.find(')');
-    if (close == std::string_view::npos) return "";
+    if (close == std::string_view::npos) return {};
     const std::string_view flags = p.substr(2, close - 2);
     if (flags.find(':') != std::string_view::npos || flags.find('i') != std::string_view::npos)
-      return "";
+      return {};
     i = close + 1;
   }
   std::string literal;
@@ -89,7 +108,7 @@ std::string literal_first_word(std::string_view p) {
       stopped_at_end = false;
       if ((c == '*' || c == '?' || c == '{') && !literal.empty()) literal.pop_back();
       if (c == '(' && group_starts_with_space(p, i)) boundary = true;
-      if (c == '|') return "";  // top-level alternation
+      if (c == '|') return {};  // top-level alternation
       break;
     }
     literal.push_back(c);
@@ -103,12 +122,26 @@ std::string literal_first_word(std::string_view p) {
     }
     if (p[k] == '(') ++depth;
     if (p[k] == ')') --depth;
-    if (p[k] == '|' && depth == 0) return "";
+    if (p[k] == '|' && depth == 0) return {};
   }
-  const std::size_t space = literal.find_first_of(" \t");
-  if (space != std::string::npos) return literal.substr(0, space);
-  if (stopped_at_end || boundary) return literal;
-  return "";
+  // Complete words of the literal: those followed by a space, and the last one when the
+  // pattern ends (or continues with whitespace) right after it.
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  for (std::size_t k = 0; k < literal.size(); ++k) {
+    if (literal[k] == ' ' || literal[k] == '\t') {
+      if (k == start) return words;  // leading or double space: stop indexing here
+      words.push_back(literal.substr(start, k - start));
+      start = k + 1;
+    }
+  }
+  if (start < literal.size() && (stopped_at_end || boundary)) words.push_back(literal.substr(start));
+  return words;
+}
+
+std::string literal_first_word(std::string_view pattern) {
+  const auto words = literal_words(pattern);
+  return words.empty() ? std::string() : words.front();
 }
 
 // ---------------------------------------------------------------- templates
@@ -307,7 +340,9 @@ int Pack::add_pattern(std::string_view source, std::string& error) {
   pattern.groups = re->NumberOfCapturingGroups();
   for (const auto& [name, index] : re->NamedCapturingGroups())
     pattern.named.emplace_back(name, index);
-  pattern.first_word = literal_first_word(source);
+  const auto words = literal_words(source);
+  if (!words.empty()) pattern.first_word = words[0];
+  if (words.size() >= 2) pattern.first_two = words[0] + " " + words[1];
   pattern.source = std::string(source);
   pattern.re = std::move(re);
   patterns.push_back(std::move(pattern));
@@ -346,22 +381,21 @@ void Pack::build_trie() {
     trie[static_cast<std::size_t>(node)].terminals.push_back(
         {absolute[s].match, -1, static_cast<int>(s)});
   }
+  auto index = [&](const std::vector<TrieNode::Edge>& edges, WordIndex& by_word, WordIndex& by_two,
+                   std::vector<int>& unindexed) {
+    for (std::size_t e = 0; e < edges.size(); ++e) {
+      const Pattern& p = patterns[static_cast<std::size_t>(edges[e].pattern)];
+      if (!p.first_two.empty())
+        by_two[p.first_two].push_back(static_cast<int>(e));
+      else if (!p.first_word.empty())
+        by_word[p.first_word].push_back(static_cast<int>(e));
+      else
+        unindexed.push_back(static_cast<int>(e));
+    }
+  };
   for (TrieNode& t : trie) {
-    for (std::size_t e = 0; e < t.edges.size(); ++e) {
-      const std::string& word = patterns[static_cast<std::size_t>(t.edges[e].pattern)].first_word;
-      if (word.empty())
-        t.edges_unindexed.push_back(static_cast<int>(e));
-      else
-        t.edges_by_word[word].push_back(static_cast<int>(e));
-    }
-    for (std::size_t e = 0; e < t.terminals.size(); ++e) {
-      const std::string& word =
-          patterns[static_cast<std::size_t>(t.terminals[e].pattern)].first_word;
-      if (word.empty())
-        t.terminals_unindexed.push_back(static_cast<int>(e));
-      else
-        t.terminals_by_word[word].push_back(static_cast<int>(e));
-    }
+    index(t.edges, t.edges_by_word, t.edges_by_two, t.edges_unindexed);
+    index(t.terminals, t.terminals_by_word, t.terminals_by_two, t.terminals_unindexed);
   }
 }
 
@@ -421,7 +455,8 @@ class TreeWalker {
     for (NodeRef child : parent.children()) {
       if (child.inactive()) continue;
       const std::string_view text = child.text();
-      const std::string word(first_word_of(text));
+      const std::string_view word = first_word_of(text);
+      const std::string_view two = first_two_of(text);
       next.clear();
       for (const WalkState& state : states) {
         const TrieNode& t = pack_.trie[static_cast<std::size_t>(state.trie)];
@@ -447,6 +482,10 @@ class TreeWalker {
           if (auto it = t.terminals_by_word.find(word); it != t.terminals_by_word.end())
             for (int e : it->second)
               try_terminal(e);
+          if (!two.empty() && !t.terminals_by_two.empty())
+            if (auto it = t.terminals_by_two.find(two); it != t.terminals_by_two.end())
+              for (int e : it->second)
+                try_terminal(e);
           for (int e : t.terminals_unindexed)
             try_terminal(e);
         }
@@ -455,6 +494,10 @@ class TreeWalker {
             if (auto it = t.edges_by_word.find(word); it != t.edges_by_word.end())
               for (int e : it->second)
                 try_edge(e);
+            if (!two.empty() && !t.edges_by_two.empty())
+              if (auto it = t.edges_by_two.find(two); it != t.edges_by_two.end())
+                for (int e : it->second)
+                  try_edge(e);
             for (int e : t.edges_unindexed)
               try_edge(e);
           }
@@ -481,6 +524,8 @@ void relative_walk(const Pack& pack, const Selector& selector, NodeRef node, std
     const Pattern& pattern = pack.patterns[static_cast<std::size_t>(selector.match)];
     for (NodeRef child : node.children()) {
       if (child.inactive()) continue;
+      // Cheap literal first-word test before running the regex.
+      if (!may_match(pattern, child.text())) continue;
       Hit hit;
       hit.captures.named = named;
       if (match_pattern(pattern, child.text(), &hit.captures, nullptr)) {
@@ -502,6 +547,7 @@ void relative_walk(const Pack& pack, const Selector& selector, NodeRef node, std
   const Pattern& pattern = pack.patterns[static_cast<std::size_t>(p)];
   for (NodeRef child : node.children()) {
     if (child.inactive() || !child.has_children()) continue;
+    if (!may_match(pattern, child.text())) continue;
     Named more = named;
     if (match_pattern(pattern, child.text(), nullptr, &more))
       relative_walk(pack, selector, child, step + 1, more, out);
