@@ -135,7 +135,7 @@ inline constexpr Signature kSignatures[] = {
     {"cisco_iosxr", 4, R"(^interface (TenGigE|HundredGigE|FortyGigE|TwentyFiveGigE|Bundle-Ether|MgmtEth|BVI)\d)"},
     {"cisco_iosxr", 3, R"(^ ?ipv4 address \d)"},
     {"cisco_iosxr", 4, R"(^ipv4 access-list \S+)"},
-    {"cisco_iosxr", 5, R"(^route-policy \S+)"},
+    {"cisco_iosxr", 5, R"(^route-policy [^\s(]+(\(.*\))?$)"},
     {"cisco_iosxr", 5, R"(^end-(policy|set)$)"},
     {"cisco_iosxr", 4, R"(^(prefix-set|community-set|as-path-set|extcommunity-set \S+) \S+)"},
     {"cisco_iosxr", 4, R"(^ group (root-lr|root-system|cisco-support)$)"},
@@ -295,6 +295,7 @@ inline constexpr Signature kSignatures[] = {
     {"huawei_vrp", 2, R"(^\s*(info-center|snmp-agent) )"},
     {"huawei_vrp", 2, R"(^\s*ip vpn-instance \S+)"},
     {"huawei_vrp", 1, R"(^#$)"},
+    {"huawei_vrp", 3, R"(^route-policy \S+ (permit|deny) node \d+)"},
     {"huawei_vrp", 3, R"(^interface (GigabitEthernet|LoopBack|NULL)\d+(/\d+/\d+)?(\.\d+)?$)"},
 
     // ---- hpe_comware (HPE/H3C Comware: VRP's sibling) ----
@@ -312,6 +313,7 @@ inline constexpr Signature kSignatures[] = {
     {"hpe_comware", 3, R"(^\s*port access vlan \d+)"},
     {"hpe_comware", 3, R"(^\s*sysname \S+)"},
     {"hpe_comware", 2, R"(^return$)"},
+    {"hpe_comware", 3, R"(^route-policy \S+ (permit|deny) node \d+)"},
     {"hpe_comware", 2, R"(^\s*undo \S+)"},
     {"hpe_comware", 2, R"(^\s*clock timezone \S+ (add|minus) )"},
     {"hpe_comware", 3, R"(^\s*vlan \d+ to \d+$)"},
