@@ -103,13 +103,13 @@ bool well_known_default(std::string_view value) {
 
 namespace {
 
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool contains_ci(std::string_view text, std::string_view word) {
   if (word.size() > text.size()) return false;
   for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
     std::size_t k = 0;
-    while (k < word.size() &&
-           std::tolower(static_cast<unsigned char>(text[i + k])) == word[k])
-      ++k;
+    while (k < word.size() && ascii_lower(text[i + k]) == word[k]) ++k;
     if (k == word.size()) return true;
   }
   return false;
@@ -186,17 +186,27 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+constexpr std::size_t kMaxEvidenceLines = 100;
+
 std::vector<Evidence> to_evidence(const CondResult& result, const ConfigTree& tree) {
   std::vector<Evidence> out;
   std::vector<std::uint32_t> lines = result.lines;
   std::sort(lines.begin(), lines.end());
   lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
-  out.reserve(lines.size() + result.notes.size());
+  // A finding over thousands of records (every interface of a big chassis) cites the first
+  // ones and says how many more; `netaudit facts` lists them all.
+  std::size_t omitted = 0;
+  if (lines.size() > kMaxEvidenceLines) {
+    omitted = lines.size() - kMaxEvidenceLines;
+    lines.resize(kMaxEvidenceLines);
+  }
+  out.reserve(lines.size() + result.notes.size() + 1);
   for (std::uint32_t line : lines) {
     std::string_view text = tree.line_text(line);
     while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
     out.push_back({line, redact_line(text)});
   }
+  if (omitted != 0) out.push_back({0, std::string("... and ").append(std::to_string(omitted)).append(" more lines")});
   for (const std::string& note : result.notes) out.push_back({0, note});
   return out;
 }
