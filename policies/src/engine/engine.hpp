@@ -128,6 +128,18 @@ struct Anchor {
   std::optional<Template> split;
   std::optional<Template> key;
   std::vector<std::optional<ScalarDef>> fields;  // by catalogue field index
+  // Field entries that match the anchor's direct children, indexed by literal leading words,
+  // so one pass over a record's children serves every field (built by finish_pack).
+  struct ChildEntry {
+    int field = -1;
+    int entry = -1;
+    int pattern = -1;
+  };
+  std::vector<ChildEntry> child_entries;
+  WordIndex child_by_word;
+  WordIndex child_by_two;
+  std::vector<int> child_unindexed;
+  bool is_child_entry(int field, int entry) const;
 };
 
 struct ListDefault {
@@ -190,6 +202,16 @@ struct Pack {
   // Matches every absolute selector against the tree in one walk.
   std::vector<std::vector<Hit>> walk(const ConfigTree& tree) const;
 };
+
+// A field entry's hit among an anchor's direct children.
+struct TaggedHit {
+  int field = -1;
+  int entry = -1;
+  Hit hit;
+};
+// One pass over the anchor node's children for every indexed field entry (replaces `out`).
+void match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
+                    const Captures& anchor_captures, std::vector<TaggedHit>& out);
 
 // Matches a relative selector under `anchor` (or its own text when `self`).
 void match_relative(const Pack& pack, const Selector& selector, NodeRef anchor, bool self,

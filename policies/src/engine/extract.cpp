@@ -14,6 +14,7 @@ struct Extractor {
   const ConfigTree& tree;
   const std::vector<std::vector<Hit>>& hits;
   DeviceFacts& facts;
+  std::vector<TaggedHit> child_hits_;  // the current record's children matches
   // scope: parent lookups, cached per (entry, parent node): key -> hits.
   std::unordered_map<const Entry*,
                      std::unordered_map<NodeId, std::unordered_map<std::string, std::vector<Hit>>>>
@@ -119,8 +120,8 @@ struct Extractor {
     return found == it->second.end() ? nullptr : &found->second;
   }
 
-  ScalarReading read_field(const ScalarDef& def, const Anchor& anchor, const Hit& anchor_hit,
-                           const Captures& anchor_captures) {
+  ScalarReading read_field(const ScalarDef& def, int field, const Anchor& anchor,
+                           const Hit& anchor_hit, const Captures& anchor_captures) {
     ScalarReading out;
     if (def.direct) {
       const std::string text = def.direct->apply(anchor_captures, def.type == ValueType::integer);
@@ -149,6 +150,11 @@ struct Extractor {
         }
         continue;
       }
+      if (anchor.is_child_entry(field, static_cast<int>(i))) {
+        for (const TaggedHit& t : child_hits_)
+          if (t.field == field && t.entry == static_cast<int>(i)) candidates.push_back({&t.hit, i});
+        continue;
+      }
       match_relative(pack, entry.selector, node, entry.self, entry_hits[i]);
       // Templates may also use the anchor's named captures.
       for (Hit& h : entry_hits[i])
@@ -167,9 +173,10 @@ struct Extractor {
     Record record;
     record.line = hit.line;
     record.fields.resize(spec.fields.size());
+    match_children(pack, anchor, tree.ref(hit.node), captures, child_hits_);
     for (std::size_t f = 0; f < spec.fields.size(); ++f) {
       if (!anchor.fields[f]) continue;
-      record.fields[f] = read_field(*anchor.fields[f], anchor, hit, captures);
+      record.fields[f] = read_field(*anchor.fields[f], static_cast<int>(f), anchor, hit, captures);
     }
     return record;
   }
@@ -350,7 +357,7 @@ DeviceFacts extract_facts(const FactCatalogue& catalogue, const Pack* pack,
     r.scalar.state = FactState::undefined;
   if (pack == nullptr) return facts;
   hits = pack->walk(tree);
-  Extractor extractor{catalogue, *pack, tree, hits, facts, {}};
+  Extractor extractor{catalogue, *pack, tree, hits, facts, {}, {}};
   extractor.run();
   return facts;
 }

@@ -737,6 +737,28 @@ bool finish_pack(Pack& pack, LoadContext& load) {
     }
   }
   pack.defs = std::move(ordered);
+  for (FactDef& def : pack.defs) {
+    for (Anchor& anchor : def.anchors) {
+      for (std::size_t f = 0; f < anchor.fields.size(); ++f) {
+        if (!anchor.fields[f]) continue;
+        const auto& from = anchor.fields[f]->from;
+        for (std::size_t e = 0; e < from.size(); ++e) {
+          const Entry& entry = from[e];
+          if (entry.self || entry.scope_parent || !entry.selector.path.empty()) continue;
+          const int index = static_cast<int>(anchor.child_entries.size());
+          anchor.child_entries.push_back(
+              {static_cast<int>(f), static_cast<int>(e), entry.selector.match});
+          const Pattern& p = pack.patterns[static_cast<std::size_t>(entry.selector.match)];
+          if (!p.first_two.empty())
+            anchor.child_by_two[p.first_two].push_back(index);
+          else if (!p.first_word.empty())
+            anchor.child_by_word[p.first_word].push_back(index);
+          else
+            anchor.child_unindexed.push_back(index);
+        }
+      }
+    }
+  }
   pack.build_trie();
   return true;
 }

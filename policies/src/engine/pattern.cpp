@@ -556,6 +556,44 @@ void relative_walk(const Pack& pack, const Selector& selector, NodeRef node, std
 
 }  // namespace
 
+bool Anchor::is_child_entry(int field, int entry) const {
+  for (const ChildEntry& c : child_entries)
+    if (c.field == field && c.entry == entry) return true;
+  return false;
+}
+
+void match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
+                    const Captures& anchor_captures, std::vector<TaggedHit>& out) {
+  out.clear();
+  if (anchor.child_entries.empty()) return;
+  for (NodeRef child : node.children()) {
+    if (child.inactive()) continue;
+    const std::string_view text = child.text();
+    auto attempt = [&](int index) {
+      const Anchor::ChildEntry& ce = anchor.child_entries[static_cast<std::size_t>(index)];
+      TaggedHit tagged{ce.field, ce.entry, {}};
+      if (match_pattern(pack.patterns[static_cast<std::size_t>(ce.pattern)], text,
+                        &tagged.hit.captures, nullptr)) {
+        tagged.hit.node = child.id();
+        tagged.hit.line = child.line();
+        tagged.hit.captures.named.insert(tagged.hit.captures.named.end(),
+                                         anchor_captures.named.begin(), anchor_captures.named.end());
+        out.push_back(std::move(tagged));
+      }
+    };
+    if (!anchor.child_by_word.empty())
+      if (auto it = anchor.child_by_word.find(first_word_of(text)); it != anchor.child_by_word.end())
+        for (int i : it->second) attempt(i);
+    if (!anchor.child_by_two.empty()) {
+      const std::string_view two = first_two_of(text);
+      if (!two.empty())
+        if (auto it = anchor.child_by_two.find(two); it != anchor.child_by_two.end())
+          for (int i : it->second) attempt(i);
+    }
+    for (int i : anchor.child_unindexed) attempt(i);
+  }
+}
+
 std::vector<std::vector<Hit>> Pack::walk(const ConfigTree& tree) const {
   std::vector<std::vector<Hit>> hits(absolute.size());
   if (trie.empty()) return hits;
