@@ -154,9 +154,14 @@ PolicyLoadResult Policy::load(const std::vector<fs::path>& paths, const fs::path
   for (const fs::path& p : paths)
     collect_files(p, files, result.errors);
   std::vector<Document> catalogues, packs, rules;
+  // The same file reached twice (given relative, shipped absolute) is read once.
+  std::vector<fs::path> seen;
   auto classify = [&](std::vector<std::string> list, bool strict) {
     for (const std::string& file : list) {
-      if (std::find(result.files.begin(), result.files.end(), file) != result.files.end()) continue;
+      std::error_code ec;
+      const fs::path canonical = fs::weakly_canonical(file, ec);
+      if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
+      seen.push_back(canonical);
       auto doc = read_document(file, result.errors);
       if (!doc) continue;
       result.files.push_back(file);

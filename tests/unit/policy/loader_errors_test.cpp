@@ -271,3 +271,14 @@ TEST_CASE("policy loader: a file of no known kind, and a missing path") {
         "not a policy file: no top-level 'facts', 'platform' or 'controls'");
   CHECK_FALSE(result.policy);
 }
+
+TEST_CASE("policy loader: the shipped files given by another spelling load once") {
+  const auto dir = netaudit::test::shipped_policy_dir();
+  const auto result = Policy::load({dir / "." / "baseline", dir / "vendors" / ".." / "vendors"}, dir);
+  std::string text;
+  for (const auto& e : result.errors) text += e.to_string() + "\n";
+  INFO(text);
+  CHECK(result.errors.empty());
+  REQUIRE(result.policy);
+  CHECK(result.policy->controls().size() == Policy::load_shipped(dir).policy->controls().size());
+}
