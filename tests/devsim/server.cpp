@@ -625,6 +625,7 @@ void Server::unregister_fd(int fd) {
 void Server::connection_finished() {
   std::lock_guard lock(mutex_);
   --live_connections_;
+  finished_.push_back(std::this_thread::get_id());
   all_done_.notify_all();
 }
 
@@ -644,7 +645,7 @@ void Server::accept_on(Listener& listener) {
     ++live_connections_;
   }
   const DeviceRuntime* device = listener.device;
-  std::thread([this, device, session = std::move(session)]() mutable {
+  std::thread thread([this, device, session = std::move(session)]() mutable {
     const int fd = ssh_get_fd(session.get());
     // Small request/response writes: without this, Nagle + delayed ACKs add ~40 ms per round trip.
     const int one = 1;
@@ -659,7 +660,38 @@ void Server::accept_on(Listener& listener) {
       spdlog::error("connection failed: {}", e.what());
     }
     connection_finished();
-  }).detach();
+  });
+  std::lock_guard lock(mutex_);
+  threads_.emplace(thread.get_id(), std::move(thread));
+}
+
+void Server::join_finished_threads(bool all) {
+  // Joined rather than detached: a joined thread has run its thread-local destructors
+  // (OpenSSL's per-thread state), so nothing is left behind at exit.
+  std::vector<std::thread> done;
+  {
+    std::lock_guard lock(mutex_);
+    if (all) {
+      for (auto& [id, thread] : threads_)
+        done.push_back(std::move(thread));
+      threads_.clear();
+      finished_.clear();
+    } else {
+      std::vector<std::thread::id> pending;
+      for (auto id : finished_) {
+        auto it = threads_.find(id);
+        if (it == threads_.end()) {
+          pending.push_back(id);  // finished before it was registered: next round
+          continue;
+        }
+        done.push_back(std::move(it->second));
+        threads_.erase(it);
+      }
+      finished_ = std::move(pending);
+    }
+  }
+  for (auto& thread : done)
+    thread.join();
 }
 
 bool Server::run() {
@@ -678,14 +710,20 @@ bool Server::run() {
     for (std::size_t i = 1; i < fds.size() && !stop_requested(); ++i) {
       if (fds[i].revents & POLLIN) accept_on(*listeners_[i - 1]);
     }
+    join_finished_threads(false);
   }
   // Unblock every connection thread (a write to a stalled client, a poll) and wait for them.
   std::unique_lock lock(mutex_);
   for (int fd : live_fds_)
     ::shutdown(fd, SHUT_RDWR);
   all_done_.wait_for(lock, std::chrono::seconds(5), [this] { return live_connections_ == 0; });
-  if (live_connections_ > 0) spdlog::warn("{} connections still open at exit", live_connections_);
-  return live_connections_ == 0;
+  if (live_connections_ > 0) {
+    spdlog::warn("{} connections still open at exit", live_connections_);
+    return false;  // those threads still use the server: the caller leaves without cleanup
+  }
+  lock.unlock();
+  join_finished_threads(true);
+  return true;
 }
 
 }  // namespace devsim

@@ -7,11 +7,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lab.hpp"
@@ -65,6 +67,7 @@ class Server {
   struct Listener;
   void accept_on(Listener& listener);
   void connection_finished();
+  void join_finished_threads(bool all);
 
   ServerOptions options_;
   std::vector<std::unique_ptr<DeviceRuntime>> devices_;
@@ -78,6 +81,8 @@ class Server {
   std::condition_variable all_done_;
   std::set<int> live_fds_;
   int live_connections_ = 0;
+  std::map<std::thread::id, std::thread> threads_;  // connection threads not yet joined
+  std::vector<std::thread::id> finished_;           // threads whose connection has ended
 };
 
 }  // namespace devsim

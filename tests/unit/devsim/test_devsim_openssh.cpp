@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "devsim_fixture.hpp"
 #include "test_paths.hpp"
@@ -383,6 +384,21 @@ TEST_CASE("robustness: junk clients do not take devsim down - SIGTERM stops it c
   CHECK(strip_cr(result.output).find(fixture_config("cisco_ios.cfg")) != std::string::npos);
   const bool alive = ::kill(lab.devsim->pid(), 0) == 0;
   CHECK(alive);
-  CHECK(lab.devsim->stop() == 0);
-  CHECK(lab.devsim->output().find("devsim: stopped; 0 refused commands") != std::string::npos);
+  // SIGTERM while a client is stuck behind endless output (devsim blocked writing to it).
+  const auto stuck = lab.keys.path() / "stuck.sh";
+  {
+    std::ofstream out(stuck);
+    out << "(printf 'terminal length 0\\nshow running-config\\n'; sleep 8) | timeout 10 ssh -tt "
+        << lab.ssh_options(lab.devsim->port("fault-endless"))
+        << " netops@127.0.0.1 2>/dev/null | sleep 8\n";
+  }
+  run_command("sh " + shell_quote(stuck.string()) + " >/dev/null 2>&1 &");
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(lab.devsim->stop() == 0);  // exit status 0: under ASan this also means no leak
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  const auto output = lab.devsim->output();
+  CHECK(output.find("devsim: stopped; 0 refused commands") != std::string::npos);
+  CHECK(output.find("Sanitizer") == std::string::npos);
+  CHECK(output.find("runtime error") == std::string::npos);
 }
