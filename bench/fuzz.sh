@@ -14,7 +14,8 @@
 #
 # Each target runs under `nice -n 10` in one process (the detector's compiled RE2 set and
 # DFA cache stay warm, which fork mode would rebuild per job); when it stops on a finding it is
-# restarted on its corpus until the time is up, so one finding does not end the run. Every
+# restarted on its corpus until the time is up (after 20 findings, fork mode with
+# -ignore_crashes takes over), so one finding does not end the run. Every
 # crasher, timeout and OOM input lands in <out>/<target>/artifacts/. Seeds: every file under
 # tests/fixtures/ (recursive).
 # At the end a table gives per target: executions, coverage (cov/ft), corpus size and the
@@ -59,13 +60,21 @@ run_target() {
   : >"$dir/log"
   local end=$((SECONDS + seconds))
   local restarts=0
-  while ((SECONDS < end && restarts < 50)); do
+  while ((SECONDS < end && restarts < 20)); do
     # The corpus folder comes first: new inputs are written there; fixtures are read-only seeds.
     nice -n 10 "$binary" "$dir/corpus" "$root/tests/fixtures" \
       -max_total_time=$((end - SECONDS)) -max_len="$max_len" -timeout=10 \
       -rss_limit_mb="$rss_mb" -artifact_prefix="$dir/artifacts/" -print_final_stats=1 \
       >>"$dir/log" 2>&1 || restarts=$((restarts + 1))
   done
+  if ((SECONDS < end)); then
+    # A finding that keeps coming back: fork mode steps over it for the rest of the time.
+    echo "fuzz.sh: $target: $restarts findings; fork mode for the remaining $((end - SECONDS))s"
+    nice -n 10 "$binary" "$dir/corpus" "$root/tests/fixtures" \
+      -max_total_time=$((end - SECONDS)) -max_len="$max_len" -timeout=10 \
+      -rss_limit_mb="$rss_mb" -artifact_prefix="$dir/artifacts/" -print_final_stats=1 \
+      -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 >>"$dir/log" 2>&1 || true
+  fi
 }
 
 running=0
@@ -80,7 +89,8 @@ done
 wait || true
 
 # libFuzzer status lines look like  #123456  REDUCE cov: 1234 ft: 5678 corp: 321/45Kb ...
-# and each run ends with  stat::number_of_executed_units: N  (summed over restarts).
+# (fork mode: #123456: cov: 1234 ft: 5678 corp: 321 ...) and each in-process run ends with
+# stat::number_of_executed_units: N (summed over restarts).
 summary=$out/summary.md
 {
   echo "| target | seconds | executions | cov | ft | corpus | crashers | timeouts | ooms |"
@@ -88,8 +98,10 @@ summary=$out/summary.md
   for target in "${targets[@]}"; do
     dir=$out/$target
     last=$(grep -E '^#[0-9]+.* cov: ' "$dir/log" 2>/dev/null | tail -n 1 || true)
-    execs=$(awk '/stat::number_of_executed_units:/ { sum += $2 } END { print sum + 0 }' \
-      "$dir/log" 2>/dev/null || true)
+    # Executions: the final stats of each in-process run, plus the last fork-mode count.
+    execs=$(awk '/stat::number_of_executed_units:/ { sum += $2 }
+                 /^#[0-9]+: cov: / { fork = substr($1, 2) + 0 }
+                 END { print sum + fork }' "$dir/log" 2>/dev/null || true)
     cov=$(sed -nE 's/.* cov: ([0-9]+) .*/\1/p' <<<"$last")
     ft=$(sed -nE 's/.* ft: ([0-9]+) .*/\1/p' <<<"$last")
     corpus=$(find "$dir/corpus" -type f | wc -l)
