@@ -155,12 +155,10 @@ bool is_blank_line(std::string_view line) {
 
 // Whole-file counts that decide between the forms of a multi-form platform.
 struct Shape {
-  bool xml = false;              // the first non-blank character is '<'
-  std::size_t statements = 0;    // non-blank lines that are not comments
-  std::size_t set_lines = 0;     // `set ...`, `delete ...`, `deactivate ...`
-  std::size_t brace_lines = 0;   // ending in `{` or `}`
-  std::size_t slash_lines = 0;   // `/configure ...`, `/ip service` menu paths
-  std::size_t config_lines = 0;  // FortiOS `config ...` / `edit ...`
+  bool xml = false;             // the first non-blank character is '<'
+  std::size_t statements = 0;   // non-blank lines that are not comments
+  std::size_t set_lines = 0;    // `set ...`, `delete ...`, `deactivate ...`
+  std::size_t brace_lines = 0;  // ending in `{` or `}`
 };
 
 Shape measure_shape(std::string_view text) {
@@ -176,15 +174,10 @@ Shape measure_shape(std::string_view text) {
     const std::size_t last = s.find_last_not_of(" \t\f\v");
     const char end = s[last];
     if (end == '{' || end == '}') ++shape.brace_lines;
-    if (first == 0) {
-      if (s.starts_with("set ") || s.starts_with("delete ") || s.starts_with("deactivate ") ||
-          s.starts_with("activate ") || s.starts_with("insert ")) {
-        ++shape.set_lines;
-      } else if (s.front() == '/') {
-        ++shape.slash_lines;
-      } else if (s.starts_with("config ")) {
-        ++shape.config_lines;
-      }
+    if (first == 0 &&
+        (s.starts_with("set ") || s.starts_with("delete ") || s.starts_with("deactivate ") ||
+         s.starts_with("activate ") || s.starts_with("insert "))) {
+      ++shape.set_lines;
     }
     return true;
   });
