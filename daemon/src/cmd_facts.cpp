@@ -23,8 +23,8 @@ struct FactsOptions {
   std::vector<std::string> policies;
 };
 
-std::string shown_value(const ScalarReading& r, bool secret) {
-  std::string value = policy::scalar_to_string(r.value);
+std::string shown_value(const ScalarReading& r, bool secret, const policy::Redactor& redact) {
+  std::string value = redact.prose(policy::scalar_to_string(r.value));
   if (secret) {
     std::string lower = value;
     for (char& c : lower)
@@ -34,7 +34,7 @@ std::string shown_value(const ScalarReading& r, bool secret) {
   return value;
 }
 
-nlohmann::json reading_json(const ScalarReading& r, bool secret) {
+nlohmann::json reading_json(const ScalarReading& r, bool secret, const policy::Redactor& redact) {
   nlohmann::json out = {{"state", policy::to_string(r.state)}};
   if (r.state == FactState::value) {
     if (std::holds_alternative<bool>(r.value))
@@ -42,26 +42,27 @@ nlohmann::json reading_json(const ScalarReading& r, bool secret) {
     else if (std::holds_alternative<std::int64_t>(r.value))
       out["value"] = std::get<std::int64_t>(r.value);
     else
-      out["value"] = shown_value(r, secret);
+      out["value"] = shown_value(r, secret, redact);
   }
   out["line"] = r.line == 0 ? nlohmann::json(nullptr) : nlohmann::json(r.line);
   if (r.from_default) out["default"] = true;
-  if (!r.note.empty()) out["note"] = r.note;
+  if (!r.note.empty()) out["note"] = redact.prose(r.note);
   if (!r.derived_lines.empty()) out["lines"] = r.derived_lines;
   return out;
 }
 
-std::string reading_text(const ScalarReading& r, bool secret, const ConfigTree& tree) {
+std::string reading_text(const ScalarReading& r, bool secret, const ConfigTree& tree,
+                         const policy::Redactor& redact) {
   std::string out;
   switch (r.state) {
     case FactState::value:
-      out = shown_value(r, secret);
+      out = shown_value(r, secret, redact);
       if (std::holds_alternative<std::string>(r.value)) out = '"' + out + '"';
       if (r.line != 0)
         out += std::string("    [line ").append(std::to_string(r.line)) + ": " +
-               policy::redact_line(tree.line_text(r.line)) + "]";
+               redact.line(tree.line_text(r.line)) + "]";
       else if (r.from_default)
-        out += "    [platform default: " + r.note + "]";
+        out += "    [platform default: " + redact.prose(r.note) + "]";
       if (!r.derived_lines.empty()) {
         out += "    [from lines";
         for (auto l : r.derived_lines)
@@ -73,7 +74,7 @@ std::string reading_text(const ScalarReading& r, bool secret, const ConfigTree& 
       return "(not set)";
     default:
       return std::string("(") + std::string(policy::to_string(r.state)) +
-             (r.note.empty() ? "" : ": " + r.note) + ")";
+             (r.note.empty() ? "" : ": " + redact.prose(r.note)) + ")";
   }
 }
 
@@ -97,6 +98,8 @@ int run_facts(const FactsOptions& options) {
   ParseResult parsed = parse_config(std::move(input.source->text), syntax);
   const policy::DeviceFacts facts = loaded->extract(platform, parsed.tree);
   const int count = static_cast<int>(facts.readings.size());
+  // Evidence, notes and values pass through the same masks as audit output.
+  const policy::Redactor redact(*loaded, platform, &facts);
   if (options.format == "json") {
     nlohmann::json out = {{"file", options.file},
                           {"platform", platform},
@@ -106,17 +109,18 @@ int run_facts(const FactsOptions& options) {
       const policy::FactSpec& spec = facts.spec(id);
       const policy::FactReading& reading = facts.readings[static_cast<std::size_t>(id)];
       if (spec.type != policy::ValueType::list) {
-        out["facts"][spec.name] = reading_json(reading.scalar, spec.secret);
+        out["facts"][spec.name] = reading_json(reading.scalar, spec.secret, redact);
         continue;
       }
       nlohmann::json list = {{"state", policy::to_string(reading.state)}};
-      if (!reading.note.empty()) list["note"] = reading.note;
+      if (!reading.note.empty()) list["note"] = redact.prose(reading.note);
       if (reading.from_default) list["default"] = true;
       nlohmann::json items = nlohmann::json::array();
       for (const policy::Record& record : reading.items) {
         nlohmann::json fields = nlohmann::json::object();
         for (std::size_t f = 0; f < spec.fields.size(); ++f)
-          fields[spec.fields[f].name] = reading_json(record.fields[f], spec.fields[f].secret);
+          fields[spec.fields[f].name] =
+              reading_json(record.fields[f], spec.fields[f].secret, redact);
         items.push_back(
             {{"line", record.line == 0 ? nlohmann::json(nullptr) : nlohmann::json(record.line)},
              {"fields", std::move(fields)}});
@@ -134,17 +138,20 @@ int run_facts(const FactsOptions& options) {
     const policy::FactReading& reading = facts.readings[static_cast<std::size_t>(id)];
     if (reading.state == FactState::undefined) continue;
     if (spec.type != policy::ValueType::list) {
-      std::cout << spec.name << " = " << reading_text(reading.scalar, spec.secret, parsed.tree)
-                << '\n';
+      std::cout << spec.name << " = "
+                << reading_text(reading.scalar, spec.secret, parsed.tree, redact) << '\n';
       continue;
     }
     std::cout << spec.name << ": ";
     if (reading.state != FactState::value) {
-      std::cout << "(" << policy::to_string(reading.state) << ": " << reading.note << ")\n";
+      std::cout << "(" << policy::to_string(reading.state) << ": " << redact.prose(reading.note)
+                << ")\n";
       continue;
     }
     std::cout << reading.items.size() << " item(s)"
-              << (reading.from_default ? " [platform default: " + reading.note + "]" : "") << '\n';
+              << (reading.from_default ? " [platform default: " + redact.prose(reading.note) + "]"
+                                       : "")
+              << '\n';
     for (const policy::Record& record : reading.items) {
       std::cout << "  - "
                 << (record.line ? std::string("line ").append(std::to_string(record.line))
@@ -155,7 +162,7 @@ int run_facts(const FactsOptions& options) {
         if (r.state == FactState::unset) continue;
         std::cout << ' ' << spec.fields[f].name << '=';
         if (r.state == FactState::value) {
-          std::cout << shown_value(r, spec.fields[f].secret);
+          std::cout << shown_value(r, spec.fields[f].secret, redact);
           if (r.line != 0 && r.line != record.line) std::cout << "@" << r.line;
           if (r.from_default) std::cout << "(default)";
         } else {

@@ -68,14 +68,20 @@ namespace {
 const std::vector<std::unique_ptr<RE2>>& redaction_patterns() {
   static const std::vector<std::unique_ptr<RE2>> patterns = [] {
     const char* sources[] = {
-        R"((?i)(?:^|\s)(?:ntp |ntp-service )?authentication-key(?:id)?\s+\d+\s+(?:authentication-mode\s+)?\S+\s+(?:cipher\s+|simple\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)(?:ntp |ntp-service )?authentication-key(?:id)?\s+\d+\s+(?:type\s+\S+\s+value\s+|(?:authentication-mode\s+)?\S+\s+(?:cipher\s+|simple\s+)?)("[^"]*"|\S+))",
         R"((?i)(?:^|\s)message-digest-key\s+\d+\s+\S+\s+(?:\d\s+)?("[^"]*"|\S+))",
-        R"((?i)(?:^|\s)(?:password|passwd|secret|key-string|pre-shared-key|psksecret|passphrase|plaintext-password|plain-text-password-value|encrypted-password|secret-key|auth-password|priv-password|authentication-password|privacy-password|auth-key|md5-key|community-string|sharedsecret)\s*[=]?\s*(?:(?:\d{1,2}|ENC|cipher|irreversible-cipher|simple|hash2?|encrypted|clear|sha512|sha256|md5)\s+)?("[^"]*"|\S+))",
-        R"((?i)(?:^|\s)key\s+(?:\d\s+)?("[^"]*"|\S+))",
+        // The keyword must end at `=` or a space: `password-complexity` is no password.
+        R"((?i)(?:^|\s)(?:password|passwd|secret|key-string|pre-shared-key|psksecret|passphrase|plaintext-password|plain-text-password-value|encrypted-password|secret-key|auth-password|priv-password|authentication-password|privacy-password|auth-key|md5-key|community-string|sharedsecret|auth-pwd|priv-pwd|server-key)(?:\s*=\s*|\s+)(?:(?:\d{1,2}|ENC|cipher|irreversible-cipher|simple|hash2?|encrypted|clear|sha512|sha256|md5|ascii-text|hexadecimal)\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)key\s+(?:(?:\d|ENC|cipher|encrypted|hash2?|simple|clear)\s+)?("[^"]*"|\S+))",
         R"((?i)(?:^|\s)authentication\s+(?:text\s+|md5\s+key-string\s+(?:\d\s+)?)("[^"]*"|\S+))",
-        R"((?i)(?:^|\s)(?:snmp-server |snmp-agent |snmp )?community\s+(?:(?:read|write|cipher|simple)\s+)*("[^"]*"|\S+))",
+        // VRP names the access first (`snmp-agent community read cipher X`); elsewhere the word
+        // after `community` is the name itself, even when it is `read` (NX-OS allows that).
+        R"((?i)(?:^|\s)(?:snmp-agent\s+community\s+(?:read|write)\s+(?:(?:cipher|simple)\s+)?|(?:snmp-server\s+|snmp-agent\s+|snmp\s+)?community\s+(?:(?:cipher|simple)\s+)?)("[^"]*"|\S+))",
         R"((?i)\s(?:auth|priv)\s+(?:md5|sha\S*|des\S*|aes\S*|3des)\s+(?:\d+\s+)?("[^"]*"|\S+))",
-        R"((?i)(?:^|\s)set\s+name\s+("[^"]*"|\S+))",
+        // NX-OS `auth md5 X priv Y`: the privacy passphrase may follow `priv` directly.
+        R"((?i)\sauth\s+\S+\s+\S+\s+priv\s+(?:(?:des\S*|aes\S*|3des)\s+)?("[^"]*"|\S+))",
+        // FortiOS stores every secret as `ENC <base64>`, whatever the keyword before it.
+        R"((?:^|\s)ENC\s+(\S+))",
         // SR OS quoted keys (`authentication-key "x" hash2`), VRP `shared-key cipher|simple x`
         // and VRP `authentication-mode|privacy-mode <alg> [id] plain|cipher x` (packs-1).
         R"((?i)(?:^|\s)authentication-key\s+("[^"]*"))",
@@ -99,17 +105,75 @@ bool well_known_default(std::string_view value) {
   return v == "public" || v == "private";
 }
 
-}  // namespace
+// A captured "value" that is only list or block punctuation (`password ]` in a Junos
+// `authentication-order [ tacplus password ]`) is syntax, not a secret.
+bool punctuation_only(std::string_view value) {
+  return !value.empty() && value.find_first_not_of("[]{};") == std::string_view::npos;
+}
 
-namespace {
+// Replaces group 1 of every match of `re` in `text` with <redacted>.
+std::string mask_groups(const RE2& re, std::string text) {
+  std::string next;
+  re2::StringPiece input(text);
+  std::size_t pos = 0;
+  re2::StringPiece m[2];
+  bool changed = false;
+  while (pos <= text.size() && re.Match(input, pos, text.size(), RE2::UNANCHORED, m, 2)) {
+    const std::size_t match_end = static_cast<std::size_t>(m[0].data() - text.data()) + m[0].size();
+    if (m[1].data() != nullptr) {
+      const std::size_t start = static_cast<std::size_t>(m[1].data() - text.data());
+      const std::size_t end = start + m[1].size();
+      const std::string_view secret(m[1].data(), m[1].size());
+      next.append(text, pos, start - pos);
+      if (well_known_default(secret) || secret == "<redacted>" || punctuation_only(secret))
+        next.append(secret);
+      else
+        next.append("<redacted>");
+      next.append(text, end, match_end - end);
+      changed = true;
+    } else {
+      next.append(text, pos, match_end - pos);
+    }
+    pos = match_end;
+    if (m[0].size() == 0) break;
+  }
+  if (!changed) return text;
+  next.append(text, std::min(pos, text.size()), std::string::npos);
+  return next;
+}
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+bool value_boundary(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'' || c == '=' ||
+         c == '<' || c == '>' || c == ';' || c == ',' || c == '[' || c == ']';
+}
+
+// Masks every occurrence of `value` that stands as a whole token in `text`.
+std::string mask_value(std::string text, std::string_view value) {
+  std::size_t from = 0;
+  while ((from = text.find(value, from)) != std::string::npos) {
+    const std::size_t end = from + value.size();
+    const bool left = from == 0 || value_boundary(text[from - 1]);
+    const bool right = end == text.size() || value_boundary(text[end]);
+    if (left && right) {
+      text.replace(from, value.size(), "<redacted>");
+      from += std::string_view("<redacted>").size();
+    } else {
+      from = end;
+    }
+  }
+  return text;
+}
+
+char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool contains_ci(std::string_view text, std::string_view word) {
   if (word.size() > text.size()) return false;
   for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
     std::size_t k = 0;
-    while (k < word.size() && ascii_lower(text[i + k]) == word[k]) ++k;
+    while (k < word.size() && ascii_lower(text[i + k]) == word[k])
+      ++k;
     if (k == word.size()) return true;
   }
   return false;
@@ -119,40 +183,67 @@ bool contains_ci(std::string_view text, std::string_view word) {
 
 std::string redact_line(std::string_view line) {
   // Every redaction pattern needs one of these words; most lines have none.
-  static constexpr std::string_view kTriggers[] = {"pass", "secret", "key", "community", "auth",
-                                                   "priv"};
+  static constexpr std::string_view kTriggers[] = {"pass",      "secret", "key",
+                                                   "community", "auth",   "priv"};
   if (std::none_of(std::begin(kTriggers), std::end(kTriggers),
                    [&](std::string_view w) { return contains_ci(line, w); }))
     return std::string(line);
+  // `authentication-order [ radius password ]` lists methods; the word `password` there is
+  // a method name, not a keyword followed by a secret.
+  if (contains_ci(line, "authentication-order")) return std::string(line);
   std::string out(line);
-  for (std::size_t p = 0; p < redaction_patterns().size(); ++p) {
-    const RE2& re = *redaction_patterns()[p];
-    // SNMP `set name` (FortiOS) only inside community blocks is a secret; elsewhere keep it.
-    if (p == 7) continue;
-    std::string next;
-    re2::StringPiece input(out);
-    std::size_t pos = 0;
-    re2::StringPiece m[2];
-    while (pos <= out.size() && re.Match(input, pos, out.size(), RE2::UNANCHORED, m, 2)) {
-      if (m[1].data() == nullptr) break;
-      const std::size_t start = static_cast<std::size_t>(m[1].data() - out.data());
-      const std::size_t end = start + m[1].size();
-      const std::string_view secret(m[1].data(), m[1].size());
-      next.append(out, pos, start - pos);
-      if (well_known_default(secret) || secret == "<redacted>")
-        next.append(secret);
-      else
-        next.append("<redacted>");
-      const std::size_t match_end =
-          static_cast<std::size_t>(m[0].data() - out.data()) + m[0].size();
-      next.append(out, end, match_end - end);
-      pos = match_end;
-      if (m[0].size() == 0) break;
-    }
-    next.append(out, std::min(pos, out.size()), std::string::npos);
-    out = std::move(next);
-  }
+  for (const auto& re : redaction_patterns())
+    out = mask_groups(*re, std::move(out));
   return out;
+}
+
+Redactor::Redactor(const Policy& policy, std::string_view platform, const DeviceFacts* facts) {
+  const Policy::Impl& impl = policy.impl();
+  if (const engine::Pack* pack = impl.pack(platform))
+    for (const auto& re : pack->redact_compiled)
+      pack_patterns_.push_back(re.get());
+  if (facts == nullptr) return;
+  auto keep = [&](const ScalarReading& r) {
+    if (r.state != FactState::value || !std::holds_alternative<std::string>(r.value)) return;
+    const std::string& v = std::get<std::string>(r.value);
+    if (v.empty() || well_known_default(v) || v == "<redacted>") return;
+    if (std::find(secret_values_.begin(), secret_values_.end(), v) == secret_values_.end())
+      secret_values_.push_back(v);
+  };
+  const int count = std::min(impl.catalogue.size(), static_cast<int>(facts->readings.size()));
+  for (int id = 0; id < count; ++id) {
+    const FactSpec& spec = impl.catalogue.spec(id);
+    const FactReading& reading = facts->readings[static_cast<std::size_t>(id)];
+    if (spec.type != ValueType::list) {
+      if (spec.secret) keep(reading.scalar);
+      continue;
+    }
+    for (std::size_t f = 0; f < spec.fields.size(); ++f) {
+      if (!spec.fields[f].secret) continue;
+      for (const Record& record : reading.items)
+        if (f < record.fields.size()) keep(record.fields[f]);
+    }
+  }
+  // Longest first, so a value containing another is masked whole.
+  std::sort(secret_values_.begin(), secret_values_.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string Redactor::apply_pack_and_values(std::string text) const {
+  for (const re2::RE2* re : pack_patterns_)
+    text = mask_groups(*re, std::move(text));
+  for (const std::string& v : secret_values_)
+    text = mask_value(std::move(text), v);
+  return text;
+}
+
+std::string Redactor::line(std::string_view text) const {
+  return apply_pack_and_values(redact_line(text));
+}
+
+std::string Redactor::prose(std::string_view text) const {
+  if (pack_patterns_.empty() && secret_values_.empty()) return std::string(text);
+  return apply_pack_and_values(std::string(text));
 }
 
 namespace {
@@ -188,7 +279,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 
 constexpr std::size_t kMaxEvidenceLines = 100;
 
-std::vector<Evidence> to_evidence(const CondResult& result, const ConfigTree& tree) {
+std::vector<Evidence> to_evidence(const CondResult& result, const ConfigTree& tree,
+                                  const Redactor& redact) {
   std::vector<Evidence> out;
   std::vector<std::uint32_t> lines = result.lines;
   std::sort(lines.begin(), lines.end());
@@ -203,11 +295,15 @@ std::vector<Evidence> to_evidence(const CondResult& result, const ConfigTree& tr
   out.reserve(lines.size() + result.notes.size() + 1);
   for (std::uint32_t line : lines) {
     std::string_view text = tree.line_text(line);
-    while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
-    out.push_back({line, redact_line(text)});
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' '))
+      text.remove_suffix(1);
+    out.push_back({line, redact.line(text)});
   }
-  if (omitted != 0) out.push_back({0, std::string("... and ").append(std::to_string(omitted)).append(" more lines")});
-  for (const std::string& note : result.notes) out.push_back({0, note});
+  if (omitted != 0)
+    out.push_back(
+        {0, std::string("... and ").append(std::to_string(omitted)).append(" more lines")});
+  for (const std::string& note : result.notes)
+    out.push_back({0, redact.prose(note)});
   return out;
 }
 
@@ -239,7 +335,7 @@ bool labels_match(const engine::Rule& rule, const Labels& labels, std::string& w
 Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const DeviceFacts& facts,
                       const std::vector<std::vector<engine::Hit>>& hits, const ConfigTree& tree,
                       const std::string& platform, const Labels& labels, bool broken,
-                      const std::string& broken_reason) {
+                      const std::string& broken_reason, const Redactor& redact) {
   Finding finding;
   finding.control = rule.info.id;
   finding.title = rule.info.title;
@@ -289,8 +385,8 @@ Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const 
       Verdict v = pre.tri == Tri::no ? Verdict::not_applicable : verdict_of(pre.tri);
       std::string fallback =
           pre.tri == Tri::no ? "precondition not met: " + precondition->describe : std::string();
-      set(v, message_for(rule, v, pre, fallback));
-      finding.evidence = to_evidence(pre, tree);
+      set(v, redact.prose(message_for(rule, v, pre, fallback)));
+      finding.evidence = to_evidence(pre, tree, redact);
       return finding;
     }
   }
@@ -310,8 +406,8 @@ Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const 
     default:
       break;
   }
-  set(v, message_for(rule, v, result, fallback));
-  finding.evidence = to_evidence(result, tree);
+  set(v, redact.prose(message_for(rule, v, result, fallback)));
+  finding.evidence = to_evidence(result, tree, redact);
   return finding;
 }
 
@@ -383,10 +479,11 @@ DeviceReport audit_tree(const Policy& policy, const ConfigTree& tree, const std:
     if (r.state == FactState::value && !scalar_to_string(r.value).empty())
       report.device = scalar_to_string(r.value);
   }
+  const Redactor redact(policy, report.platform, &facts);
   const std::string today = options.today.empty() ? utc_today() : options.today;
   for (const engine::Rule& rule : impl.rules) {
     Finding finding = evaluate_rule(rule, pack, facts, hits, tree, report.platform, options.labels,
-                                    broken, broken_reason);
+                                    broken, broken_reason, redact);
     if (options.waivers != nullptr && finding.verdict != Verdict::pass &&
         finding.verdict != Verdict::not_applicable) {
       const WaiverMatch match =

@@ -175,7 +175,7 @@ struct TrieNode {
   };
   std::vector<Edge> edges;      // path steps
   std::vector<Edge> terminals;  // selector matches
-  WordIndex edges_by_word;  // patterns whose literal prefix is one word
+  WordIndex edges_by_word;      // patterns whose literal prefix is one word
   WordIndex terminals_by_word;
   WordIndex edges_by_two;  // patterns whose literal prefix has two words or more
   WordIndex terminals_by_two;
@@ -195,6 +195,8 @@ struct Pack {
   std::vector<FactSpec> local_specs;
   std::vector<FactDef> defs;        // evaluation order: selector facts, then derived (topo)
   std::vector<std::string> redact;  // extra redaction patterns (sources)
+  // The same, compiled at load (shared: a Pack may be copied).
+  std::vector<std::shared_ptr<const RE2>> redact_compiled;
 
   int add_pattern(std::string_view source, std::string& error);
   int add_absolute(Selector selector);
@@ -315,7 +317,11 @@ struct LoadContext {
 int yaml_line(const YAML::Node& node);
 
 // Loaders (YAML → compiled). Each returns false after recording errors.
-bool load_catalogue(const YAML::Node& root, LoadContext& load, FactCatalogue& catalogue);
+// `replaceable`: names defined by the shipped catalogue that this file may redefine once (a
+// given copy of the shipped tree is no duplicate); `defined` collects the names it defines.
+bool load_catalogue(const YAML::Node& root, LoadContext& load, FactCatalogue& catalogue,
+                    std::vector<std::string>* replaceable = nullptr,
+                    std::vector<std::string>* defined = nullptr);
 std::unique_ptr<Pack> load_pack(const YAML::Node& root, LoadContext& load);
 bool finish_pack(Pack& pack, LoadContext& load);  // derivation order, trie
 bool load_rules(const YAML::Node& root, LoadContext& load,

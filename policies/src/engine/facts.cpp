@@ -57,6 +57,10 @@ int FactCatalogue::find(std::string_view name) const {
   return -1;
 }
 
+void FactCatalogue::replace(int id, FactSpec spec) {
+  facts_[static_cast<std::size_t>(id)] = std::move(spec);
+}
+
 int FactCatalogue::add(FactSpec spec) {
   facts_.push_back(std::move(spec));
   return static_cast<int>(facts_.size() - 1);

@@ -137,7 +137,8 @@ bool load_fact_spec(const std::string& name, const YAML::Node& node, LoadContext
   return true;
 }
 
-bool load_catalogue(const YAML::Node& root, LoadContext& load, FactCatalogue& catalogue) {
+bool load_catalogue(const YAML::Node& root, LoadContext& load, FactCatalogue& catalogue,
+                    std::vector<std::string>* replaceable, std::vector<std::string>* defined) {
   const YAML::Node facts = root["facts"];
   if (!facts || !facts.IsMap()) {
     load.error(root, "'facts' must be a map of fact name to definition");
@@ -152,17 +153,28 @@ bool load_catalogue(const YAML::Node& root, LoadContext& load, FactCatalogue& ca
       ok = false;
       continue;
     }
-    if (catalogue.find(name) >= 0) {
-      load.error(kv.first, "duplicate fact '" + name + "'");
-      ok = false;
-      continue;
+    int replaces = -1;
+    if (const int existing = catalogue.find(name); existing >= 0) {
+      if (replaceable == nullptr ||
+          std::find(replaceable->begin(), replaceable->end(), name) == replaceable->end()) {
+        load.error(kv.first, "duplicate fact '" + name + "'");
+        ok = false;
+        continue;
+      }
+      // A second given definition is a duplicate again.
+      replaceable->erase(std::find(replaceable->begin(), replaceable->end(), name));
+      replaces = existing;
     }
     FactSpec spec;
     if (!load_fact_spec(name, kv.second, load, spec, false)) {
       ok = false;
       continue;
     }
-    catalogue.add(std::move(spec));
+    if (defined != nullptr) defined->push_back(name);
+    if (replaces >= 0)
+      catalogue.replace(replaces, std::move(spec));
+    else
+      catalogue.add(std::move(spec));
   }
   load.subject.clear();
   return ok;
@@ -632,12 +644,13 @@ std::unique_ptr<Pack> load_pack(const YAML::Node& root, LoadContext& load) {
       return nullptr;
     }
     for (const auto& r : redact) {
-      RE2 re(scalar_text(r), RE2::Quiet);
-      if (!re.ok() || re.NumberOfCapturingGroups() < 1) {
+      auto re = std::make_shared<const RE2>(scalar_text(r), RE2::Quiet);
+      if (!re->ok() || re->NumberOfCapturingGroups() < 1) {
         load.error(r, "redact pattern must be a valid regex with a group to mask");
         return nullptr;
       }
       pack->redact.push_back(scalar_text(r));
+      pack->redact_compiled.push_back(std::move(re));
     }
   }
   const YAML::Node facts = root["facts"];

@@ -181,6 +181,7 @@ PolicyLoadResult Policy::load(const std::vector<fs::path>& paths, const fs::path
   // shipped packs fill in every platform the given paths have no pack for; the shipped rules
   // apply only when the given paths contain no rules.
   const std::size_t given_packs = packs.size();
+  const std::size_t given_catalogues = catalogues.size();
   const bool given_rules = !rules.empty();
   classify({(shipped_dir / "baseline" / "facts.yaml").string()}, true);
   {
@@ -227,8 +228,17 @@ PolicyLoadResult Policy::load(const std::vector<fs::path>& paths, const fs::path
                                "unexpected structure: " + e.msg});
     }
   };
-  for (const Document& doc : catalogues)
-    guarded(doc, [&] { engine::load_catalogue(doc.root, load, impl.catalogue); });
+  // The shipped catalogue first; a given catalogue may redefine its facts (checking a copy of
+  // the shipped tree, or a newer catalogue), but two given files defining one fact conflict.
+  std::vector<std::string> shipped_facts;
+  for (std::size_t i = given_catalogues; i < catalogues.size(); ++i)
+    guarded(catalogues[i], [&] {
+      engine::load_catalogue(catalogues[i].root, load, impl.catalogue, nullptr, &shipped_facts);
+    });
+  for (std::size_t i = 0; i < given_catalogues; ++i)
+    guarded(catalogues[i], [&] {
+      engine::load_catalogue(catalogues[i].root, load, impl.catalogue, &shipped_facts);
+    });
   for (const Document& doc : packs) {
     guarded(doc, [&] {
       auto pack = engine::load_pack(doc.root, load);

@@ -274,11 +274,44 @@ TEST_CASE("policy loader: a file of no known kind, and a missing path") {
 
 TEST_CASE("policy loader: the shipped files given by another spelling load once") {
   const auto dir = netaudit::test::shipped_policy_dir();
-  const auto result = Policy::load({dir / "." / "baseline", dir / "vendors" / ".." / "vendors"}, dir);
+  const auto result =
+      Policy::load({dir / "." / "baseline", dir / "vendors" / ".." / "vendors"}, dir);
   std::string text;
-  for (const auto& e : result.errors) text += e.to_string() + "\n";
+  for (const auto& e : result.errors)
+    text += e.to_string() + "\n";
   INFO(text);
   CHECK(result.errors.empty());
   REQUIRE(result.policy);
   CHECK(result.policy->controls().size() == Policy::load_shipped(dir).policy->controls().size());
+}
+
+TEST_CASE("policy loader: a copy of the shipped tree checks clean; two given catalogues conflict") {
+  TempDir dir;
+  // A copy elsewhere (another checkout, an installed share/): same facts, different paths.
+  std::filesystem::copy(netaudit::test::shipped_policy_dir(), dir.path() / "policies",
+                        std::filesystem::copy_options::recursive);
+  {
+    const auto result =
+        Policy::load({dir.path() / "policies"}, netaudit::test::shipped_policy_dir());
+    std::string text;
+    for (const auto& e : result.errors)
+      text += e.to_string() + "\n";
+    INFO(text);
+    CHECK(result.errors.empty());
+    CHECK(result.policy);
+  }
+  // The copy's catalogue plus a second given file redefining one of its facts: a real
+  // duplicate, reported once against the second file.
+  const auto extra = dir.write("extra/facts.yaml",
+                               "facts:\n"
+                               "  ntp.servers:\n"
+                               "    type: bool\n"
+                               "    meaning: again\n");
+  const auto errors = Policy::load({dir.path() / "policies" / "baseline" / "facts.yaml", extra},
+                                   netaudit::test::shipped_policy_dir())
+                          .errors;
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].file == extra.string());
+  CHECK(errors[0].line == 2);
+  CHECK(errors[0].message == "duplicate fact 'ntp.servers'");
 }

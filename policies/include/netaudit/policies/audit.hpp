@@ -7,7 +7,12 @@
 #include <vector>
 
 #include "netaudit/policies/config_tree.hpp"
+#include "netaudit/policies/facts.hpp"
 #include "netaudit/policies/rules.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace netaudit::policy {
 
@@ -73,7 +78,27 @@ struct VerdictCounts {
 std::string utc_today();
 
 // Masks secrets (passwords, keys, community strings other than the well-known defaults) in
-// one config line before it is shown as evidence.
+// one config line before it is shown as evidence. Built-in patterns only: prefer Redactor,
+// which adds the platform pack's `redact:` patterns and the secret values read from the config.
 std::string redact_line(std::string_view line);
+
+// Everything that masks secrets for one device: the built-in patterns, the `redact:` patterns
+// of the platform's pack, and every value of a fact (field) marked `secret` in the catalogue
+// (an SNMP community name wherever it appears) except the well-known defaults public/private,
+// which are the finding itself. Cheap to build per device; keeps pointers into `policy`.
+class Redactor {
+ public:
+  Redactor(const Policy& policy, std::string_view platform, const DeviceFacts* facts = nullptr);
+  // A config line: every mask applies.
+  std::string line(std::string_view text) const;
+  // A message or note written by the engine or a pack: pack patterns and secret values only
+  // (the built-in keyword patterns would mangle prose such as "enable secret is missing").
+  std::string prose(std::string_view text) const;
+
+ private:
+  std::string apply_pack_and_values(std::string text) const;
+  std::vector<const re2::RE2*> pack_patterns_;
+  std::vector<std::string> secret_values_;
+};
 
 }  // namespace netaudit::policy

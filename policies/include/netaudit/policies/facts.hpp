@@ -55,6 +55,7 @@ class FactCatalogue {
   const FactSpec& spec(int id) const { return facts_[static_cast<std::size_t>(id)]; }
   int size() const { return static_cast<int>(facts_.size()); }
   int add(FactSpec spec);  // returns the new id
+  void replace(int id, FactSpec spec);
 
  private:
   std::vector<FactSpec> facts_;
