@@ -19,6 +19,9 @@
 namespace netaudit::detail::trie {
 namespace {
 
+// Text of the node an anonymous `{ ... }` block becomes (static storage outlives every tree).
+constexpr std::string_view kAnonymousEntry = "{}";
+
 struct Block {
   NodeId node;
   std::uint32_t depth;
@@ -146,10 +149,16 @@ class BraceParser {
       if (reopenable_ != kNoNode) {
         // `name` on one line and `{` on the next (Allman style): the leaf opens the block.
         blocks_.push_back(Block{reopenable_, reopenable_depth_, reopenable_line_});
+      } else if (blocks_.back().depth + 1 < kMaxTrieDepth) {
+        // An anonymous list entry (F5 `unicast-address { { ip 192.0.2.1 } { ... } }`): each
+        // gets a node of its own, never merged with its siblings, so entries stay apart.
+        const Block& enclosing = blocks_.back();
+        const NodeId entry = tree_.append_child(enclosing.node, kAnonymousEntry, line);
+        blocks_.push_back(Block{entry, enclosing.depth + 1, line});
       } else {
         warnings_.add(WarningSink::kSyntax, line,
-                      "'{' without a statement before it; its contents are kept in the "
-                      "enclosing block");
+                      "'{' without a statement before it, past the nesting cap; its contents "
+                      "are kept in the enclosing block");
         blocks_.push_back(blocks_.back());
         blocks_.back().line = line;
       }
@@ -160,9 +169,50 @@ class BraceParser {
     const Block& block = blocks_.back();
     const ChainResult chain = chains_.add(block.node, block.depth, words_, statement_line_);
     if (inactive_) tree_.add_flags(chain.last, kNodeInactive);
+    if (opens_embedded_code(block)) {
+      take_embedded_code(chain.last, line);
+      return;
+    }
     blocks_.push_back(Block{chain.last, chain.depth, statement_line_});
     reopenable_ = kNoNode;
     clear_statement();
+  }
+
+  // F5 `ltm rule NAME {` (and v10's top-level `rule NAME {`) holds an iRule: Tcl, whose
+  // `[ ]` and `{ }` mean something else. Its body is kept as one node, not tokenised.
+  bool opens_embedded_code(const Block& block) const {
+    if (block.depth != 0 || in_list_) return false;
+    const bool ltm_rule = words_.size() == 3 && words_[0].text == "ltm" && words_[1].text == "rule";
+    const bool bare_rule = words_.size() == 2 && words_[0].text == "rule";
+    return ltm_rule || bare_rule;
+  }
+
+  void take_embedded_code(NodeId rule, std::uint32_t line) {
+    std::string_view body;
+    if (!tokens_.take_balanced_body(body)) {
+      warnings_.add(
+          WarningSink::kSyntax, line,
+          "rule body opened here never closes; the rest of the input is kept as its text");
+    }
+    body = trim_blank_lines(body);
+    if (!body.empty()) {
+      const std::uint32_t flags = body.find('\n') != std::string_view::npos ? kNodeMultiline : 0u;
+      tree_.append_child(rule, body, line + leading_newlines_, flags);
+    }
+    reopenable_ = kNoNode;
+    clear_statement();
+  }
+
+  // The body without its leading and trailing blank lines; remembers how many lines it skipped.
+  std::string_view trim_blank_lines(std::string_view body) {
+    leading_newlines_ = 0;
+    while (!body.empty() && (is_blank(body.front()) || body.front() == '\n')) {
+      leading_newlines_ += body.front() == '\n';
+      body.remove_prefix(1);
+    }
+    while (!body.empty() && (is_blank(body.back()) || body.back() == '\n'))
+      body.remove_suffix(1);
+    return body;
   }
 
   void close_block(std::uint32_t line) {
@@ -194,6 +244,7 @@ class BraceParser {
   Tokenizer tokens_;
   ChainBuilder chains_;
   std::vector<Block> blocks_;
+  std::uint32_t leading_newlines_ = 0;
   std::vector<ChainWord> words_;  // the statement being read (reused: no churn)
   std::uint32_t statement_line_ = 0;
   bool inactive_ = false;

@@ -293,8 +293,11 @@ void parse_xml(ConfigTree& tree, std::vector<Diagnostic>& warnings) {
   char* buffer = const_cast<char*>(copy.data());
   pugi::xml_document document;
   // encoding_utf8: no conversion, so pugixml keeps using our buffer (offsets stay valid).
-  const pugi::xml_parse_result result =
-      document.load_buffer_inplace(buffer, copy.size(), pugi::parse_default, pugi::encoding_utf8);
+  // No parse_eol: turning a lone CR into LF inside element text would add lines that the
+  // source does not have, and embedded CLI text (`<configuration-text>`) is counted by line.
+  // The parsers treat CR as blank space, so nothing else changes.
+  const pugi::xml_parse_result result = document.load_buffer_inplace(
+      buffer, copy.size(), pugi::parse_default & ~pugi::parse_eol, pugi::encoding_utf8);
   XmlWalker walker(tree, copy, sink);
   if (!result) {
     const auto offset = static_cast<std::size_t>(

@@ -146,6 +146,31 @@ class Tokenizer {
     }
   }
 
+  // Raw text up to the `}` that balances an `{` just returned, consumed without tokenising:
+  // for embedded code in another language (F5 iRules are Tcl). Backslash escapes are
+  // skipped. Returns false (and consumes the rest) when the braces never balance.
+  bool take_balanced_body(std::string_view& body) {
+    const std::size_t begin = at_;
+    std::size_t depth = 1;
+    for (; at_ < text_.size(); ++at_) {
+      const char c = text_[at_];
+      if (c == '\\' && at_ + 1 < text_.size()) {
+        if (text_[at_ + 1] == '\n') ++line_;
+        ++at_;
+      } else if (c == '\n') {
+        ++line_;
+      } else if (c == '{') {
+        ++depth;
+      } else if (c == '}' && --depth == 0) {
+        body = text_.substr(begin, at_ - begin);
+        ++at_;
+        return true;
+      }
+    }
+    body = text_.substr(begin);
+    return false;
+  }
+
  private:
   static bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';

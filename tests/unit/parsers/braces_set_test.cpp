@@ -489,11 +489,34 @@ TEST_CASE("brace form: unbalanced braces both ways") {
     CHECK(result.tree.root().find({"system", "host-name", "r1"}).line() == 3);
     CHECK(child_count(result.tree.root()) == 1);
   }
-  SECTION("'{' with nothing before it") {
-    const ParseResult result = netaudit::parse_config("{\n a;\n}\nb;\n", Syntax::braces);
-    CHECK(has_warning(result, 1, "'{' without a statement"));
-    CHECK(result.tree.root().child("a"));
-    CHECK(result.tree.root().child("b"));
+  SECTION("'{' with nothing before it is an anonymous entry of its own (F5 lists)") {
+    const ParseResult result = netaudit::parse_config(
+        "unicast-address {\n    {\n        ip 192.0.2.1\n    }\n    {\n        ip 192.0.2.2\n"
+        "    }\n}\nb;\n",
+        Syntax::braces);
+    CHECK(result.warnings.empty());
+    const NodeRef list = result.tree.root().child("unicast-address");
+    REQUIRE(child_count(list) == 2);
+    CHECK(list.first_child().text() == "{}");
+    CHECK(list.first_child().line() == 2);
+    CHECK(list.first_child().find({"ip", "192.0.2.1"}).line() == 3);
+    CHECK(list.first_child().next_sibling().find({"ip", "192.0.2.2"}).line() == 6);
+    CHECK(result.tree.root().child("b").line() == 9);
+  }
+  SECTION("an F5 iRule body is Tcl, kept as one node") {
+    const ParseResult result = netaudit::parse_config(
+        "ltm rule /Common/timing {\nwhen CLIENT_ACCEPTED {\n  set t [clock clicks]\n"
+        "  set d [expr {$t - 1}]\n}\n}\nltm pool /Common/web {\n    members {\n"
+        "        /Common/10.0.0.1:80 { }\n    }\n}\n",
+        Syntax::braces);
+    CHECK(result.warnings.empty());
+    const NodeRef body = result.tree.root().find({"ltm", "rule", "/Common/timing"}).first_child();
+    REQUIRE(body);
+    CHECK(body.line() == 2);
+    CHECK(body.text().starts_with("when CLIENT_ACCEPTED {"));
+    CHECK(body.text().ends_with("}"));
+    CHECK_FALSE(body.has_children());
+    CHECK(result.tree.root().find({"ltm", "pool", "/Common/web", "members"}).line() == 8);
   }
   SECTION("empty braces") {
     const ParseResult result =
