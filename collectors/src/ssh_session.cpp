@@ -164,6 +164,10 @@ void SshSession::connect(Deadline deadline) {
   unsigned int port = target_.port;
   ssh_options_set(session, SSH_OPTIONS_PORT, &port);
   ssh_options_set(session, SSH_OPTIONS_USER, target_.credentials.user.c_str());
+  // Small request/response exchanges: without TCP_NODELAY each one waits ~40 ms for the
+  // peer's delayed ACK (Nagle), which dominates a CLI session of a few commands.
+  int no_delay = 1;
+  ssh_options_set(session, SSH_OPTIONS_NODELAY, &no_delay);
   if (!options_.known_hosts.empty()) {
     const std::string file = options_.known_hosts.string();
     ssh_options_set(session, SSH_OPTIONS_KNOWNHOSTS, file.c_str());

@@ -11,7 +11,6 @@
 #include <netaudit/collectors/netconf_client.hpp>
 #include <netaudit/collectors/normalise.hpp>
 #include <netaudit/collectors/profile.hpp>
-#include <set>
 #include <string>
 
 #include "devsim_fixture.hpp"
@@ -118,12 +117,6 @@ void check_platform_fetch(const DevsimLab& lab, const std::string& platform) {
   CHECK(result.host_key_fingerprint.starts_with("SHA256:"));
 }
 
-// Known collector issue, kept visible rather than hidden: the SR OS MD-CLI prompt is two lines
-// ("[/]" context line, then "A:user@node# "); the driver matches only the last line, so "[/]"
-// stays at the end of the fetched config. Tracked in the devsim report; the test below flips to
-// passing when the profile/driver handles the context line.
-const std::set<std::string> kKnownIssues = {"nokia_sros_md"};
-
 }  // namespace
 
 TEST_CASE("every platform profile fetches its fixture config from devsim exactly", "[collectors]") {
@@ -131,16 +124,9 @@ TEST_CASE("every platform profile fetches its fixture config from devsim exactly
   const auto platforms = nc::available_platforms();
   REQUIRE(platforms.size() >= 12);
   for (const auto& platform : platforms) {
-    if (!kKnownIssues.contains(platform)) check_platform_fetch(lab, platform);
+    check_platform_fetch(lab, platform);
   }
   // Not a single configuration, write or reboot command reached any device.
-  CHECK(lab.devsim->refused_commands().empty());
-}
-
-TEST_CASE("known collector issues against devsim (reported - may fail)", "[collectors][!mayfail]") {
-  DevsimLab lab;
-  for (const auto& platform : kKnownIssues)
-    check_platform_fetch(lab, platform);
   CHECK(lab.devsim->refused_commands().empty());
 }
 
@@ -301,10 +287,6 @@ TEST_CASE("the lab inventory matches the lab and collects every device", "[colle
     const auto profile = nc::load_profile_by_name(target.platform);
     const auto result = nc::collect_config(target, profile, quick_options(lab));
     INFO(result.message);
-    if (profile.platform == "nokia_sros_md" && target.transport == nc::Transport::ssh) {
-      CHECK(!result.raw.empty());  // see kKnownIssues: the "[/]" context line
-      continue;
-    }
     CHECK(result.ok());
     if (target.transport == nc::Transport::ssh) CHECK(result.raw == expected_fetch(*at, profile));
   }
