@@ -127,6 +127,11 @@ struct Anchor {
   int absolute = -1;
   std::optional<Template> split;
   std::optional<Template> key;
+  // Absolute selectors: the anchor's records exist only when every `when` selector matches
+  // somewhere in the tree and no `unless` selector does (e.g. servers only count while the
+  // NTP client is enabled by another statement).
+  std::vector<int> when;
+  std::vector<int> unless;
   std::vector<std::optional<ScalarDef>> fields;  // by catalogue field index
   // Field entries that match the anchor's direct children, indexed by literal leading words,
   // so one pass over a record's children serves every field (built by finish_pack).

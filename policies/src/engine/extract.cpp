@@ -199,6 +199,11 @@ struct Extractor {
   void read_list(const FactDef& def, const FactSpec& spec, FactReading& out) {
     out.state = FactState::value;
     for (const Anchor& anchor : def.anchors) {
+      if (std::any_of(anchor.when.begin(), anchor.when.end(),
+                      [&](int id) { return !selector_found(id); }) ||
+          std::any_of(anchor.unless.begin(), anchor.unless.end(),
+                      [&](int id) { return selector_found(id); }))
+        continue;
       for (const Hit& hit : hits[static_cast<std::size_t>(anchor.absolute)]) {
         if (!anchor.split) {
           out.items.push_back(make_record(anchor, hit, hit.captures, spec));
@@ -258,7 +263,8 @@ struct Extractor {
     };
     auto notes_of = [](const CondResult& r) {
       std::string notes;
-      for (const std::string& n : r.notes) notes += (notes.empty() ? "" : "; ") + n;
+      for (const std::string& n : r.notes)
+        notes += (notes.empty() ? "" : "; ") + n;
       return notes;
     };
     std::vector<std::uint32_t> unknown_lines;

@@ -252,6 +252,27 @@ struct PackLoader {
     return true;
   }
 
+  // `when:`/`unless:` of an anchor: one selector or a list of selectors.
+  bool anchor_conditions(const YAML::Node& node, std::vector<int>& when, std::vector<int>& unless) {
+    for (const char* key : {"when", "unless"}) {
+      const YAML::Node given = node[key];
+      if (!given) continue;
+      std::vector<int>& out = std::string_view(key) == "when" ? when : unless;
+      if (given.IsSequence()) {
+        for (const auto& one : given) {
+          const int id = absolute_selector(one);
+          if (id < 0) return false;
+          out.push_back(id);
+        }
+      } else {
+        const int id = absolute_selector(given);
+        if (id < 0) return false;
+        out.push_back(id);
+      }
+    }
+    return true;
+  }
+
   // Checks that a constant value converts to the type and lies in `values`.
   bool check_constant(const YAML::Node& where, std::string_view text, ValueType type,
                       const std::vector<std::string>& values) {
@@ -524,10 +545,12 @@ struct PackLoader {
         return false;
       }
       for (const auto& a : items) {
-        if (!check_keys(a, load, {"path", "match", "fields", "split", "key"}, "anchor"))
+        if (!check_keys(a, load, {"path", "match", "fields", "split", "key", "when", "unless"},
+                        "anchor"))
           return false;
         Anchor anchor;
         if (!selector(a, anchor.selector)) return false;
+        if (!anchor_conditions(a, anchor.when, anchor.unless)) return false;
         const int groups = pack.patterns[static_cast<std::size_t>(anchor.selector.match)].groups;
         for (const char* key : {"split", "key"}) {
           if (!a[key]) continue;

@@ -452,3 +452,46 @@ TEST_CASE("engine: a file the parser cannot read gives error verdicts, never pas
     CHECK(f.verdict != Verdict::pass);
   }
 }
+
+TEST_CASE("engine: list entries with when/unless count only while another statement holds") {
+  auto mini = load_mini(R"(platform: cisco_ios
+facts:
+  t.items:
+    items:
+      # Servers count only while the client is enabled and in custom mode.
+      - path: ['ntp']
+        match: 'server (\S+)'
+        when: [{path: ['ntp'], match: 'sync enable'}, {path: ['ntp'], match: 'type custom'}]
+        fields: {name: $1}
+      # Otherwise one record for the vendor's own servers.
+      - path: ['ntp']
+        match: 'sync enable'
+        unless: {path: ['ntp'], match: 'type custom'}
+        fields: {name: vendor}
+)",
+                        R"(controls:
+  - id: T-TWO
+    title: two items
+    severity: low
+    assert: {fact: t.items, count: {ge: 2}}
+)");
+  auto names = [&](const std::string& text) {
+    ParseResult parsed{ConfigTree(""), {}};
+    const DeviceFacts facts = facts_of(mini->policy, "cisco_ios", text, Syntax::indented, parsed);
+    std::string out;
+    for (const Record& r : reading(facts, "t.items").items)
+      out += std::get<std::string>(r.fields[0].value) + "@" + std::to_string(r.line) + " ";
+    return out;
+  };
+  CHECK(names("ntp\n sync enable\n type custom\n server a\n server b\n") == "a@4 b@5 ");
+  CHECK(names("ntp\n type custom\n server a\n server b\n").empty());  // sync off
+  CHECK(names("ntp\n sync enable\n server a\n") == "vendor@2 ");      // not custom
+  CHECK(names("ntp\n server a\n").empty());
+
+  const DeviceReport report =
+      audit(mini->policy, "cisco_ios", "ntp\n sync enable\n type custom\n server a\n server b\n");
+  const Finding* f = netaudit::test::find_finding(report, "T-TWO");
+  REQUIRE(f);
+  CHECK(f->verdict == Verdict::pass);
+  CHECK(netaudit::test::evidence_lines(*f) == "4,5");
+}
