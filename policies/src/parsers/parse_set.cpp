@@ -105,12 +105,12 @@ class SetParser {
                  verb_ == "replace" || verb_ == "edit" || verb_ == "top" || verb_ == "up" ||
                  verb_ == "exit") {
         warnings_.add(WarningSink::kUnsupportedVerb, line_,
-                      "'" + std::string(verb_) +
-                          "' is not applied (only set, deactivate and activate are); line "
-                          "skipped");
+                      concat({"'", verb_,
+                              "' is not applied (only set, deactivate and activate are); line "
+                              "skipped"}));
         state_ = State::skip;
       } else {
-        skip_line(token, "'" + excerpt(verb_) + "'");
+        skip_line(token, concat({"'", excerpt(verb_), "'"}));
       }
       return;
     }
@@ -121,7 +121,7 @@ class SetParser {
 
   void skip_line(const Token& token, const std::string& what) {
     warnings_.add(WarningSink::kSkippedLine, token.line,
-                  "not a set command (starts with " + what + "); line skipped");
+                  concat({"not a set command (starts with ", what, "); line skipped"}));
     state_ = State::skip;
   }
 
@@ -133,7 +133,7 @@ class SetParser {
     if (state_ == State::path) {
       if (words_.empty()) {
         warnings_.add(WarningSink::kSyntax, line_,
-                      "'" + std::string(verb_) + "' without a path; line skipped");
+                      concat({"'", verb_, "' without a path; line skipped"}));
       } else if (verb_ == "set") {
         chains_.add(parent_, parent_depth_, words_, line_);
       } else if (verb_ == "deactivate") {

@@ -84,19 +84,6 @@ inline std::string_view span_text(ConfigTree& tree, std::string_view first, std:
   return tree.intern(copy);
 }
 
-// Builds a message from pieces. (Used instead of `"text" + std::string`, which g++ 12 at -O2
-// wrongly reports under -Werror=restrict, GCC bug 105651.)
-inline std::string concat(std::initializer_list<std::string_view> pieces) {
-  std::size_t size = 0;
-  for (std::string_view piece : pieces)
-    size += piece.size();
-  std::string out;
-  out.reserve(size);
-  for (std::string_view piece : pieces)
-    out.append(piece);
-  return out;
-}
-
 // Collects warnings, keeping at most `limit` so that hostile input (a million stray `end`
 // lines) cannot turn into a million strings; the overflow is counted in one last warning.
 class WarningSink {
