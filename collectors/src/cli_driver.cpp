@@ -7,6 +7,7 @@
 
 #include "compiled_profile.hpp"
 #include "netaudit/collectors/errors.hpp"
+#include "printable.hpp"
 
 namespace netaudit::collectors {
 namespace {
@@ -65,21 +66,6 @@ std::string terminal_render(std::string_view line) {
     }
     if (c == '\0' || c == '\a') continue;
     out.push_back(c);
-  }
-  return out;
-}
-
-std::string escape_for_message(std::string_view text) {
-  std::string out;
-  for (char c : text.substr(0, 80)) {
-    if (c >= 0x20 && c < 0x7f) {
-      out.push_back(c);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out.push_back(kHex[(static_cast<unsigned char>(c) >> 4) & 0xF]);
-      out.push_back(kHex[static_cast<unsigned char>(c) & 0xF]);
-    }
   }
   return out;
 }
@@ -232,7 +218,7 @@ struct CliDriver::Impl {
           throw CollectError(ErrorKind::prompt_not_found,
                              where() + ": no prompt of platform " + profile.platform +
                                  " matched before the deadline; last line received: '" +
-                                 escape_for_message(line ? *line : std::string_view{}) + "'");
+                                 printable_excerpt(line ? *line : std::string_view{}, 80) + "'");
         }
         throw CollectError(ErrorKind::timeout,
                            where() +

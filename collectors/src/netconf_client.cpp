@@ -5,26 +5,13 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "printable.hpp"
+
 namespace netaudit::collectors {
 namespace {
 
 constexpr std::string_view kEndOfMessage = "]]>]]>";
 constexpr std::string_view kNetconfNamespace = "urn:ietf:params:xml:ns:netconf:base:1.0";
-
-std::string escape_bytes(std::string_view bytes) {
-  std::string out;
-  for (char c : bytes.substr(0, 16)) {
-    if (c >= 0x20 && c < 0x7f) {
-      out.push_back(c);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out.push_back(kHex[(static_cast<unsigned char>(c) >> 4) & 0xF]);
-      out.push_back(kHex[static_cast<unsigned char>(c) & 0xF]);
-    }
-  }
-  return out;
-}
 
 std::string_view local_name(const char* name) {
   std::string_view text(name);
@@ -142,7 +129,7 @@ bool FramingDecoder::decode_chunked() {
     return CollectError(ErrorKind::protocol_error, "malformed NETCONF chunk header (" +
                                                        std::string(why) + ") at message byte " +
                                                        std::to_string(message_.size()) + ": '" +
-                                                       escape_bytes(pending) + "'");
+                                                       printable_excerpt(pending, 16) + "'");
   };
   if (pending[0] != '\n' || pending[1] != '#') throw malformed("expected LF '#'");
   if (pending[2] == '#') {
