@@ -149,16 +149,17 @@ class BraceParser {
       if (reopenable_ != kNoNode) {
         // `name` on one line and `{` on the next (Allman style): the leaf opens the block.
         blocks_.push_back(Block{reopenable_, reopenable_depth_, reopenable_line_});
-      } else if (blocks_.back().depth + 1 < kMaxTrieDepth) {
+      } else if (blocks_.back().depth > 0 && blocks_.back().depth + 1 < kMaxTrieDepth) {
         // An anonymous list entry (F5 `unicast-address { { ip 192.0.2.1 } { ... } }`): each
-        // gets a node of its own, never merged with its siblings, so entries stay apart.
+        // gets a node of its own, never merged with its siblings, so entries stay apart. Only
+        // inside a named block: a bare `{` at the top level is a broken file, not a list.
         const Block& enclosing = blocks_.back();
         const NodeId entry = tree_.append_child(enclosing.node, kAnonymousEntry, line);
         blocks_.push_back(Block{entry, enclosing.depth + 1, line});
       } else {
         warnings_.add(WarningSink::kSyntax, line,
-                      "'{' without a statement before it, past the nesting cap; its contents "
-                      "are kept in the enclosing block");
+                      "'{' without a statement before it; its contents are kept in the "
+                      "enclosing block");
         blocks_.push_back(blocks_.back());
         blocks_.back().line = line;
       }

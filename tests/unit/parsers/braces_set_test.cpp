@@ -503,6 +503,12 @@ TEST_CASE("brace form: unbalanced braces both ways") {
     CHECK(list.first_child().next_sibling().find({"ip", "192.0.2.2"}).line() == 6);
     CHECK(result.tree.root().child("b").line() == 9);
   }
+  SECTION("a bare '{' at the top level is a warning, its contents kept at the top") {
+    const ParseResult result = netaudit::parse_config("{\n a;\n}\nb;\n", Syntax::braces);
+    CHECK(has_warning(result, 1, "'{' without a statement"));
+    CHECK(result.tree.root().child("a"));
+    CHECK(result.tree.root().child("b"));
+  }
   SECTION("an F5 iRule body is Tcl, kept as one node") {
     const ParseResult result = netaudit::parse_config(
         "ltm rule /Common/timing {\nwhen CLIENT_ACCEPTED {\n  set t [clock clicks]\n"
