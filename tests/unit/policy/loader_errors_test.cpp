@@ -285,7 +285,7 @@ TEST_CASE("policy loader: the shipped files given by another spelling load once"
   CHECK(result.policy->controls().size() == Policy::load_shipped(dir).policy->controls().size());
 }
 
-TEST_CASE("policy loader: a copy of the shipped tree checks clean; two given catalogues conflict") {
+TEST_CASE("policy loader: a copy of the shipped tree checks clean and two given catalogues conflict") {
   TempDir dir;
   // A copy elsewhere (another checkout, an installed share/): same facts, different paths.
   std::filesystem::copy(netaudit::test::shipped_policy_dir(), dir.path() / "policies",
