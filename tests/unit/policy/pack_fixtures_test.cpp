@@ -20,29 +20,17 @@
 
 #include "netaudit/policies/audit.hpp"
 #include "netaudit/policies/rules.hpp"
+#include "policy_test_util.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
 using netaudit::policy::AuditOptions;
 using netaudit::policy::DeviceReport;
 using netaudit::policy::Finding;
-using netaudit::policy::Policy;
 
 namespace {
 
-const Policy& shipped_policy() {
-  static const Policy policy = [] {
-    auto loaded = Policy::load_shipped(netaudit::test::source_dir() / "policies");
-    if (!loaded.policy) {
-      std::ostringstream problems;
-      for (const auto& issue : loaded.errors)
-        problems << issue.to_string() << '\n';
-      FAIL("the shipped policy does not load:\n" << problems.str());
-    }
-    return std::move(*loaded.policy);
-  }();
-  return policy;
-}
+using netaudit::test::shipped_policy;
 
 std::vector<fs::path> expectation_files() {
   std::vector<fs::path> files;

@@ -13,28 +13,16 @@
 
 #include "netaudit/policies/audit.hpp"
 #include "netaudit/policies/rules.hpp"
+#include "policy_test_util.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
 using netaudit::policy::AuditOptions;
 using netaudit::policy::DeviceReport;
-using netaudit::policy::Policy;
 
 namespace {
 
-const Policy& shipped_policy() {
-  static const Policy policy = [] {
-    auto loaded = Policy::load_shipped(netaudit::test::source_dir() / "policies");
-    if (!loaded.policy) {
-      std::ostringstream problems;
-      for (const auto& issue : loaded.errors)
-        problems << issue.to_string() << '\n';
-      FAIL("the shipped policy does not load:\n" << problems.str());
-    }
-    return std::move(*loaded.policy);
-  }();
-  return policy;
-}
+using netaudit::test::shipped_policy;
 
 DeviceReport audit(const fs::path& file) {
   INFO("fixture " << file.string());
