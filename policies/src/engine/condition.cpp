@@ -529,7 +529,7 @@ CondResult eval_item(const Condition& c, const Record& record, const FactSpec& s
       return r;
     }
     default:
-      return {Tri::error, {}, {"bad item condition"}};
+      return {Tri::error, {}, {"bad item condition"}, {}};
   }
 }
 
@@ -719,7 +719,7 @@ CondResult evaluate(const Condition& c, const EvalContext& context) {
     case Condition::field:
       break;
   }
-  return {Tri::error, {}, {"item condition outside a list"}};
+  return {Tri::error, {}, {"item condition outside a list"}, {}};
 }
 
 }  // namespace netaudit::policy::engine
