@@ -370,7 +370,9 @@ bool compare(const Condition& c, const Scalar& value) {
     }
     case Op::matches:
     case Op::not_matches: {
-      const bool m = RE2::FullMatch(scalar_to_string(value), *c.regex);
+      const std::string* text = std::get_if<std::string>(&value);
+      const bool m = text != nullptr ? RE2::FullMatch(*text, *c.regex)
+                                     : RE2::FullMatch(scalar_to_string(value), *c.regex);
       return c.op == Op::matches ? m : !m;
     }
     default:
@@ -417,7 +419,8 @@ void add_note(std::vector<std::string>& notes, const std::string& note) {
 // Adds what `from` rests on to `to`.
 void merge_evidence(CondResult& to, const CondResult& from) {
   to.lines.insert(to.lines.end(), from.lines.begin(), from.lines.end());
-  for (const std::string& n : from.notes) add_note(to.notes, n);
+  for (const std::string& n : from.notes)
+    add_note(to.notes, n);
 }
 
 void add_unique(std::vector<std::string>& out, const std::string& reason) {
@@ -498,38 +501,87 @@ CondResult combine(const Condition::Kind kind, std::vector<CondResult> parts) {
   return out;
 }
 
-CondResult eval_item(const Condition& c, const Record& record, const FactSpec& spec,
-                     const std::string& platform) {
+// Item conditions run once per record of a list (every interface of a chassis), so they are
+// evaluated in two steps: the verdict first, without evidence and without allocating, then the
+// evidence only for the records a quantifier cites.
+
+Tri reading_tri(const Condition& c, const ScalarReading& r) {
+  switch (r.state) {
+    case FactState::value:
+      return compare(c, r.value) ? Tri::yes : Tri::no;
+    case FactState::unset:
+      return compare_unset(c) ? Tri::yes : Tri::no;
+    case FactState::unknown:
+    case FactState::undefined:
+      return Tri::unknown;
+    case FactState::not_applicable:
+      return Tri::na;
+    case FactState::error:
+      return Tri::error;
+  }
+  return Tri::error;
+}
+
+// The verdict all_of / any_of give to their parts' verdicts (`seen`: a bit per Tri).
+Tri combined_tri(Condition::Kind kind, unsigned seen) {
+  const Tri decisive = kind == Condition::all_of ? Tri::no : Tri::yes;
+  const Tri other = kind == Condition::all_of ? Tri::yes : Tri::no;
+  for (Tri t : {Tri::error, decisive, Tri::unknown, other})
+    if ((seen & (1U << static_cast<unsigned>(t))) != 0) return t;
+  return Tri::na;
+}
+
+Tri item_tri(const Condition& c, const Record& record) {
   switch (c.kind) {
-    case Condition::field: {
-      const FieldSpec& fs = spec.fields[static_cast<std::size_t>(c.field_index)];
-      const ScalarReading& r = record.fields[static_cast<std::size_t>(c.field_index)];
-      CondResult out = eval_reading(c, r, spec.name + "." + fs.name, fs.meaning, platform);
-      // An unset field of a record is "not configured" on that record: the record's line
-      // is the evidence, not a generic note.
-      if (r.state == FactState::unset) {
-        out.lines.clear();
-        out.notes.clear();
-      }
-      return out;
-    }
+    case Condition::field:
+      return reading_tri(c, record.fields[static_cast<std::size_t>(c.field_index)]);
     case Condition::all_of:
     case Condition::any_of: {
-      std::vector<CondResult> parts;
+      unsigned seen = 0;
       for (const auto& child : c.children)
-        parts.push_back(eval_item(*child, record, spec, platform));
-      return combine(c.kind, std::move(parts));
+        seen |= 1U << static_cast<unsigned>(item_tri(*child, record));
+      return combined_tri(c.kind, seen);
     }
     case Condition::negate: {
-      CondResult r = eval_item(*c.children[0], record, spec, platform);
-      if (r.tri == Tri::yes)
-        r.tri = Tri::no;
-      else if (r.tri == Tri::no)
-        r.tri = Tri::yes;
-      return r;
+      const Tri t = item_tri(*c.children[0], record);
+      return t == Tri::yes ? Tri::no : t == Tri::no ? Tri::yes : t;
     }
     default:
-      return {Tri::error, {}, {"bad item condition"}, {}};
+      return Tri::error;
+  }
+}
+
+// Adds to `out` what the verdict `tri` (from item_tri) of `c` on `record` rests on.
+void item_evidence(const Condition& c, const Record& record, Tri tri, const FactSpec& spec,
+                   const std::string& platform, CondResult& out) {
+  switch (c.kind) {
+    case Condition::field: {
+      const ScalarReading& r = record.fields[static_cast<std::size_t>(c.field_index)];
+      // An unset field of a record is "not configured" on that record: the record's line is
+      // the evidence, not a generic note.
+      if (r.state == FactState::unset) return;
+      const FieldSpec& fs = spec.fields[static_cast<std::size_t>(c.field_index)];
+      const CondResult one = eval_reading(c, r, spec.name + "." + fs.name, fs.meaning, platform);
+      merge_evidence(out, one);
+      for (const std::string& reason : one.reasons)
+        add_unique(out.reasons, reason);
+      return;
+    }
+    case Condition::all_of:
+    case Condition::any_of:
+      for (const auto& child : c.children) {
+        const Tri t = item_tri(*child, record);
+        if (t == tri) item_evidence(*child, record, t, spec, platform, out);
+      }
+      return;
+    case Condition::negate: {
+      const Tri t = tri == Tri::yes ? Tri::no : tri == Tri::no ? Tri::yes : tri;
+      item_evidence(*c.children[0], record, t, spec, platform, out);
+      return;
+    }
+    default:
+      add_unique(out.reasons, "bad item condition");
+      return;
   }
 }
 
@@ -570,9 +622,9 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
       items.push_back(&record);
       continue;
     }
-    const CondResult w = eval_item(*c.where, record, spec, platform);
-    if (w.tri == Tri::yes) items.push_back(&record);
-    if (w.tri == Tri::unknown || w.tri == Tri::error) where_unknown = true;
+    const Tri w = item_tri(*c.where, record);
+    if (w == Tri::yes) items.push_back(&record);
+    if (w == Tri::unknown || w == Tri::error) where_unknown = true;
   }
   const std::string none_note = "none configured: " + spec.name;
   if (c.quant == Condition::count) {
@@ -608,22 +660,19 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     if (items.empty()) add_note(out.notes, none_note);
     return out;
   }
-  std::vector<std::pair<const Record*, CondResult>> results;
+  std::vector<Tri> tris;
+  tris.reserve(items.size());
   for (const Record* r : items)
-    results.emplace_back(r, eval_item(*c.item, *r, spec, platform));
+    tris.push_back(item_tri(*c.item, *r));
+  auto cite = [&](std::size_t i) {
+    record_evidence(*items[i], out);
+    item_evidence(*c.item, *items[i], tris[i], spec, platform, out);
+  };
   auto collect = [&](Tri want) {
-    for (const auto& [record, result] : results) {
-      if (result.tri != want) continue;
-      record_evidence(*record, out);
-      merge_evidence(out, result);
-      for (const std::string& reason : result.reasons)
-        add_unique(out.reasons, reason);
-    }
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (tris[i] == want) cite(i);
   };
-  auto any = [&](Tri t) {
-    return std::any_of(results.begin(), results.end(),
-                       [&](const auto& p) { return p.second.tri == t; });
-  };
+  auto any = [&](Tri t) { return std::find(tris.begin(), tris.end(), t) != tris.end(); };
   // The tri-state that decides the quantifier, the one that makes it fail.
   const Tri violating = c.quant == Condition::all ? Tri::no : Tri::yes;
   if (any(Tri::error)) {
@@ -641,7 +690,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     } else {
       out.tri = Tri::no;
       collect(Tri::no);
-      if (results.empty()) add_note(out.notes, none_note);
+      if (items.empty()) add_note(out.notes, none_note);
     }
     return out;
   }
@@ -654,19 +703,18 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     collect(Tri::unknown);
   } else {
     out.tri = Tri::yes;
-    for (const auto& [record, result] : results) {
-      if (result.tri == Tri::na) continue;
-      record_evidence(*record, out);
-      merge_evidence(out, result);
-    }
+    for (std::size_t i = 0; i < items.size(); ++i)
+      if (tris[i] != Tri::na) cite(i);
     const bool all_na =
-        !results.empty() && std::all_of(results.begin(), results.end(),
-                                        [](const auto& p) { return p.second.tri == Tri::na; });
+        !tris.empty() && std::all_of(tris.begin(), tris.end(), [](Tri t) { return t == Tri::na; });
     if (all_na) {
       out.tri = Tri::na;
-      for (const auto& [record, result] : results)
-        for (const std::string& reason : result.reasons)
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        CondResult reasons_only;
+        item_evidence(*c.item, *items[i], tris[i], spec, platform, reasons_only);
+        for (const std::string& reason : reasons_only.reasons)
           add_unique(out.reasons, reason);
+      }
     }
   }
   return out;
@@ -711,8 +759,8 @@ CondResult evaluate(const Condition& c, const EvalContext& context) {
         out.lines.push_back(h.line);
       if (!found) {
         const Selector& sel = context.pack->absolute[static_cast<std::size_t>(c.selector)];
-        add_note(out.notes,
-                 "not configured: " + context.pack->patterns[static_cast<std::size_t>(sel.match)].source);
+        add_note(out.notes, "not configured: " +
+                                context.pack->patterns[static_cast<std::size_t>(sel.match)].source);
       }
       return out;
     }
