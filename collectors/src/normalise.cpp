@@ -1,5 +1,7 @@
 // Volatile-line removal and secret redaction, line by line, with RE2::Set prefilters so each
-// line is scanned once per set rather than once per pattern.
+// line is scanned once per set rather than once per pattern. A few secrets are recognisable only
+// from the enclosing block (SNMP community names on FortiOS and RouterOS); BlockContext tracks
+// just enough of the block structure for those.
 #include "netaudit/collectors/normalise.hpp"
 
 #include <re2/re2.h>
@@ -43,6 +45,8 @@ const std::vector<std::string> kCommonSecretPatterns = {
     R"(^\s*community )" + kValue + R"( \{\s*$)",
     R"(^set (?:service )?snmp community )" + kValue,
     R"(\bsnmp-community-string )" + kValue,
+    // RouterOS `/snmp set trap-community=X` names a community.
+    R"((?:^|\s)trap-community=)" + kValue,
     // SNMPv3 user auth/priv passphrases.
     R"((?i)\bauth (?:md5|sha\S*) )" + kValue,
     R"((?i)\bpriv (?:des|3des|aes(?: [0-9]+)?) )" + kValue,
@@ -114,6 +118,112 @@ const std::vector<std::string> kCommonVolatilePatterns = {
     R"((?i)^\s*[!#]?\s*(?:system )?uptime\s*(?:is|:))",
 };
 
+// Block-scoped secrets: the value these capture is a secret only on a line BlockContext places
+// inside an SNMP community block (FortiOS `config system snmp community`, RouterOS `/snmp
+// community`); elsewhere `set name` and `name=` name ordinary objects.
+// (`\"X\"`: the escaped quotes of a config inside a quoted script body.)
+const std::string kFortiosCommunityName = R"(^\s*set name (?:\\"([^"\\\n]*)\\"|)" + kValue + ")";
+const std::string kRouterosCommunityName = R"((?:^|\s)name=)" + kValue;
+
+std::string_view trim(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const std::size_t last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+enum class BlockSecret { none, fortios_community_name, routeros_community_name };
+
+// Follows the block structure of a config line by line, only as far as block-scoped secrets
+// need it. Both syntaxes are tracked on every config: their markers (`config ...`/`end`,
+// a line starting with `/`) do not select anything on other platforms.
+class BlockContext {
+ public:
+  // Which block-scoped secret `line` (the next line of the config) may carry.
+  BlockSecret observe(std::string_view line) {
+    const std::string_view text = trim(line);
+    const bool routeros = observe_routeros(text);
+    const bool fortios = observe_fortios(text);
+    if (fortios) return BlockSecret::fortios_community_name;
+    if (routeros) return BlockSecret::routeros_community_name;
+    return BlockSecret::none;
+  }
+
+ private:
+  // FortiOS: `config X` opens a block, `end` closes it (`edit`/`next` stay inside). Only the
+  // innermost block counts, so `set name` in a community's nested `config hosts` is not it,
+  // and a stray `config`/`end` deeper down cannot make an outer block look like a community.
+  bool observe_fortios(std::string_view text) {
+    if (text.starts_with("config ")) {
+      fortios_blocks_.push_back(text == "config system snmp community");
+      return false;
+    }
+    if (text == "end") {
+      if (!fortios_blocks_.empty()) fortios_blocks_.pop_back();
+      return false;
+    }
+    return !fortios_blocks_.empty() && fortios_blocks_.back() && text.starts_with("set name ");
+  }
+
+  // RouterOS: a line that is only a menu path (`/snmp community`) moves into that menu; a line
+  // with a path and a command (`/snmp community add name=x`, `/snmp/community/add`) runs there
+  // without moving; a line ending in a backslash continues on the next (exports wrap long
+  // commands), which belongs to the same command.
+  bool observe_routeros(std::string_view text) {
+    const bool continuation = routeros_continued_;
+    routeros_continued_ = !text.empty() && text.back() == '\\';
+    if (continuation) return routeros_command_in_community_;
+    if (text.starts_with("/")) {
+      const PathLine path = split_path(text);
+      if (path.has_command) {
+        routeros_command_in_community_ = path.community;
+      } else {
+        routeros_in_community_ = path.community;
+        routeros_command_in_community_ = false;
+      }
+    } else {
+      routeros_command_in_community_ = routeros_in_community_ && !text.empty();
+    }
+    return routeros_command_in_community_;
+  }
+
+  struct PathLine {
+    bool community = false;    // the path is /snmp community
+    bool has_command = false;  // a command follows the path
+  };
+
+  // `/snmp community`, `/snmp/community/add name=x`, `/ip address add address=...`.
+  static PathLine split_path(std::string_view text) {
+    static constexpr std::array<std::string_view, 14> kCommands = {
+        "add",  "set",  "remove", "print", "export", "enable", "disable",
+        "edit", "find", "get",    "unset", "reset",  "move",   "comment"};
+    std::vector<std::string_view> path;
+    PathLine result;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      const std::size_t start = text.find_first_not_of(" \t/", pos);
+      if (start == std::string_view::npos) break;
+      std::size_t end = text.find_first_of(" \t/", start);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string_view word = text.substr(start, end - start);
+      if (std::find(kCommands.begin(), kCommands.end(), word) != kCommands.end() ||
+          word.find_first_of("=[\"") != std::string_view::npos) {
+        result.has_command = true;
+        break;
+      }
+      path.push_back(word);
+      pos = end;
+    }
+    result.community = path.size() == 2 && path[0] == "snmp" && path[1] == "community";
+    return result;
+  }
+
+  std::vector<bool> fortios_blocks_;    // per open `config` block: is it the SNMP community one
+  bool routeros_in_community_ = false;  // the current menu is /snmp community
+  bool routeros_command_in_community_ = false;  // the current command runs there
+  bool routeros_continued_ = false;             // the previous line ended in a backslash
+};
+
 re2::RE2::Options quiet_options() {
   re2::RE2::Options options;
   options.set_log_errors(false);
@@ -138,6 +248,30 @@ struct Normaliser::Impl {
   re2::RE2::Set volatile_set{quiet_options(), re2::RE2::UNANCHORED};
   re2::RE2::Set secret_set{quiet_options(), re2::RE2::UNANCHORED};
   std::vector<SecretRule> secrets;
+  SecretRule fortios_community_name = make_rule(kFortiosCommunityName);
+  SecretRule routeros_community_name = make_rule(kRouterosCommunityName);
+
+  static SecretRule make_rule(const std::string& pattern) {
+    SecretRule rule;
+    rule.regex = std::make_unique<re2::RE2>(pattern, quiet_options());
+    if (!rule.regex->ok())
+      throw CollectError(ErrorKind::profile_error,
+                         "bad secret pattern '" + pattern + "': " + rule.regex->error());
+    rule.groups = rule.regex->NumberOfCapturingGroups();
+    return rule;
+  }
+
+  const SecretRule* block_rule(BlockSecret secret) const {
+    switch (secret) {
+      case BlockSecret::fortios_community_name:
+        return &fortios_community_name;
+      case BlockSecret::routeros_community_name:
+        return &routeros_community_name;
+      case BlockSecret::none:
+        break;
+    }
+    return nullptr;
+  }
 
   void add_volatile(const std::string& pattern) {
     std::string error;
@@ -150,10 +284,7 @@ struct Normaliser::Impl {
     if (secret_set.Add(pattern, &error) < 0)
       throw CollectError(ErrorKind::profile_error,
                          "bad secret pattern '" + pattern + "': " + error);
-    SecretRule rule;
-    rule.regex = std::make_unique<re2::RE2>(pattern, quiet_options());
-    rule.groups = rule.regex->NumberOfCapturingGroups();
-    secrets.push_back(std::move(rule));
+    secrets.push_back(make_rule(pattern));
   }
   void compile() {
     if (!volatile_set.Compile() || !secret_set.Compile())
@@ -162,38 +293,47 @@ struct Normaliser::Impl {
 
   bool is_volatile(std::string_view line) const { return volatile_set.Match(line, nullptr); }
 
-  // Redacts one line; returns the number of secrets replaced.
-  std::size_t redact_line(std::string_view line, std::string& out) const {
-    std::vector<int> hits;
-    if (!secret_set.Match(line, &hits)) {
-      out.append(line);
-      return 0;
-    }
-    std::sort(hits.begin(), hits.end());
-    // Collect [begin, end) spans of secrets from every matching rule, then rewrite once.
-    std::vector<std::pair<std::size_t, std::size_t>> spans;
+  using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
+
+  // Adds the [begin, end) span of every secret `rule` captures in `line`. A value that is a
+  // keyword of the command is skipped, except for block-scoped rules, where any value of the
+  // field is the secret (a community may well be called "none").
+  static void collect_spans(const SecretRule& rule, std::string_view line, bool skip_keywords,
+                            Spans& spans) {
     std::array<re2::StringPiece, 8> groups;
-    for (int index : hits) {
-      const SecretRule& rule = secrets[static_cast<std::size_t>(index)];
-      const int count = std::min<int>(rule.groups + 1, static_cast<int>(groups.size()));
-      std::size_t pos = 0;
-      while (pos <= line.size() && rule.regex->Match(line, pos, line.size(), re2::RE2::UNANCHORED,
-                                                     groups.data(), count)) {
-        for (int g = 1; g < count; ++g) {
-          if (groups[g].data() == nullptr || groups[g].empty()) continue;
-          const std::string_view value(groups[g].data(), groups[g].size());
-          if (value.rfind("<redacted:", 0) == 0) continue;
-          if (std::find(kNotSecretValues.begin(), kNotSecretValues.end(), value) !=
-              kNotSecretValues.end())
-            continue;
-          const auto begin = static_cast<std::size_t>(value.data() - line.data());
-          spans.emplace_back(begin, begin + value.size());
-        }
-        const auto match_end =
-            static_cast<std::size_t>(groups[0].data() - line.data()) + groups[0].size();
-        pos = std::max(match_end, pos + 1);
+    const int count = std::min<int>(rule.groups + 1, static_cast<int>(groups.size()));
+    std::size_t pos = 0;
+    while (pos <= line.size() &&
+           rule.regex->Match(line, pos, line.size(), re2::RE2::UNANCHORED, groups.data(), count)) {
+      for (int g = 1; g < count; ++g) {
+        if (groups[g].data() == nullptr || groups[g].empty()) continue;
+        const std::string_view value(groups[g].data(), groups[g].size());
+        if (value.rfind("<redacted:", 0) == 0) continue;
+        if (skip_keywords && std::find(kNotSecretValues.begin(), kNotSecretValues.end(), value) !=
+                                 kNotSecretValues.end())
+          continue;
+        const auto begin = static_cast<std::size_t>(value.data() - line.data());
+        spans.emplace_back(begin, begin + value.size());
       }
+      const auto match_end =
+          static_cast<std::size_t>(groups[0].data() - line.data()) + groups[0].size();
+      pos = std::max(match_end, pos + 1);
     }
+  }
+
+  // Redacts one line (with the block-scoped rule that applies to it, if any); returns the
+  // number of secrets replaced.
+  std::size_t redact_line(std::string_view line, const SecretRule* block_rule,
+                          std::string& out) const {
+    // Collect [begin, end) spans of secrets from every matching rule, then rewrite once.
+    Spans spans;
+    std::vector<int> hits;
+    if (secret_set.Match(line, &hits)) {
+      std::sort(hits.begin(), hits.end());
+      for (int index : hits)
+        collect_spans(secrets[static_cast<std::size_t>(index)], line, true, spans);
+    }
+    if (block_rule != nullptr) collect_spans(*block_rule, line, false, spans);
     if (spans.empty()) {
       out.append(line);
       return 0;
@@ -291,6 +431,7 @@ std::string Normaliser::redact(std::string_view config, NormaliseStats* stats) c
   // A PEM private key spans lines: its body is replaced by one marker (hash of the body).
   bool in_private_key = false;
   std::string key_body;
+  BlockContext blocks;
   for_each_line(config, [&](std::string_view line) {
     if (in_private_key) {
       if (line.find("-----END") != std::string_view::npos) {
@@ -309,6 +450,7 @@ std::string Normaliser::redact(std::string_view config, NormaliseStats* stats) c
       }
       return;
     }
+    const SecretRule* block_rule = impl_->block_rule(blocks.observe(line));
     if (is_pem_private_key_begin(line)) {
       in_private_key = true;
       out.append(line);
@@ -320,7 +462,7 @@ std::string Normaliser::redact(std::string_view config, NormaliseStats* stats) c
     if (first != std::string_view::npos && line.substr(first).rfind("no ", 0) == 0) {
       out.append(line);
     } else {
-      redacted += impl_->redact_line(line, out);
+      redacted += impl_->redact_line(line, block_rule, out);
     }
     out.push_back('\n');
   });
