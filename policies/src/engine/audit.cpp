@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
+#include <unordered_map>
 
 #include "engine/engine.hpp"
 #include "netaudit/policies/detect.hpp"
@@ -279,8 +280,30 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 
 constexpr std::size_t kMaxEvidenceLines = 100;
 
-std::vector<Evidence> to_evidence(const CondResult& result, const ConfigTree& tree,
-                                  const Redactor& redact) {
+// Config lines as shown in evidence, redacted once per device: the same interface or neighbor
+// lines back several controls.
+class EvidenceLines {
+ public:
+  EvidenceLines(const ConfigTree& tree, const Redactor& redact) : tree_(tree), redact_(redact) {}
+  const std::string& line(std::uint32_t number) {
+    auto [it, added] = shown_.try_emplace(number);
+    if (added) {
+      std::string_view text = tree_.line_text(number);
+      while (!text.empty() && (text.back() == '\r' || text.back() == ' '))
+        text.remove_suffix(1);
+      it->second = redact_.line(text);
+    }
+    return it->second;
+  }
+  const Redactor& redactor() const { return redact_; }
+
+ private:
+  const ConfigTree& tree_;
+  const Redactor& redact_;
+  std::unordered_map<std::uint32_t, std::string> shown_;
+};
+
+std::vector<Evidence> to_evidence(const CondResult& result, EvidenceLines& shown) {
   std::vector<Evidence> out;
   std::vector<std::uint32_t> lines = result.lines;
   std::sort(lines.begin(), lines.end());
@@ -293,17 +316,13 @@ std::vector<Evidence> to_evidence(const CondResult& result, const ConfigTree& tr
     lines.resize(kMaxEvidenceLines);
   }
   out.reserve(lines.size() + result.notes.size() + 1);
-  for (std::uint32_t line : lines) {
-    std::string_view text = tree.line_text(line);
-    while (!text.empty() && (text.back() == '\r' || text.back() == ' '))
-      text.remove_suffix(1);
-    out.push_back({line, redact.line(text)});
-  }
+  for (std::uint32_t line : lines)
+    out.push_back({line, shown.line(line)});
   if (omitted != 0)
     out.push_back(
         {0, std::string("... and ").append(std::to_string(omitted)).append(" more lines")});
   for (const std::string& note : result.notes)
-    out.push_back({0, redact.prose(note)});
+    out.push_back({0, shown.redactor().prose(note)});
   return out;
 }
 
@@ -333,9 +352,10 @@ bool labels_match(const engine::Rule& rule, const Labels& labels, std::string& w
 }
 
 Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const DeviceFacts& facts,
-                      const std::vector<std::vector<engine::Hit>>& hits, const ConfigTree& tree,
+                      const std::vector<std::vector<engine::Hit>>& hits,
                       const std::string& platform, const Labels& labels, bool broken,
-                      const std::string& broken_reason, const Redactor& redact) {
+                      const std::string& broken_reason, EvidenceLines& shown) {
+  const Redactor& redact = shown.redactor();
   Finding finding;
   finding.control = rule.info.id;
   finding.title = rule.info.title;
@@ -386,7 +406,7 @@ Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const 
       std::string fallback =
           pre.tri == Tri::no ? "precondition not met: " + precondition->describe : std::string();
       set(v, redact.prose(message_for(rule, v, pre, fallback)));
-      finding.evidence = to_evidence(pre, tree, redact);
+      finding.evidence = to_evidence(pre, shown);
       return finding;
     }
   }
@@ -407,7 +427,7 @@ Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const 
       break;
   }
   set(v, redact.prose(message_for(rule, v, result, fallback)));
-  finding.evidence = to_evidence(result, tree, redact);
+  finding.evidence = to_evidence(result, shown);
   return finding;
 }
 
@@ -480,10 +500,11 @@ DeviceReport audit_tree(const Policy& policy, const ConfigTree& tree, const std:
       report.device = scalar_to_string(r.value);
   }
   const Redactor redact(policy, report.platform, &facts);
+  EvidenceLines shown(tree, redact);
   const std::string today = options.today.empty() ? utc_today() : options.today;
   for (const engine::Rule& rule : impl.rules) {
-    Finding finding = evaluate_rule(rule, pack, facts, hits, tree, report.platform, options.labels,
-                                    broken, broken_reason, redact);
+    Finding finding = evaluate_rule(rule, pack, facts, hits, report.platform, options.labels,
+                                    broken, broken_reason, shown);
     if (options.waivers != nullptr && finding.verdict != Verdict::pass &&
         finding.verdict != Verdict::not_applicable) {
       const WaiverMatch match =

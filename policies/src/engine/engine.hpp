@@ -27,18 +27,31 @@ namespace netaudit::policy::engine {
 // ---------------------------------------------------------------- patterns and selectors
 
 struct Pattern {
+  // Most statement patterns are plain text (`no ip redirects`) or match anything (`(?s).*`);
+  // those are matched without RE2.
+  enum Shape : std::uint8_t { regex, literal, anything } shape = regex;
   std::unique_ptr<RE2> re;
   std::string source;
+  std::string text;        // the literal text (shape literal)
+  std::string required;    // text every match contains (regex shape; empty: none proven)
   std::string first_word;  // literal first word every match starts with; empty: unindexed
   std::string first_two;   // "word1 word2" when both are literal; empty otherwise
   int groups = 0;
   std::vector<std::pair<std::string, int>> named;  // named groups
 };
 
+// Whether `text` matches `pattern` whole (the fast paths included): what every selector uses.
+bool full_match(const Pattern& pattern, std::string_view text);
+
 // The literal words every full match of `pattern` must start with (none if that cannot be
 // proven). Used to index patterns by the first one or two words of a node's text.
 std::vector<std::string> literal_words(std::string_view pattern);
 std::string literal_first_word(std::string_view pattern);
+// The text `pattern` matches when it has no regex syntax at all (escaped punctuation allowed).
+std::optional<std::string> plain_text(std::string_view pattern);
+// The longest run of literal text that every match of `pattern` must contain ("" if none can
+// be proven): a cheap substring test that rejects most statements before RE2 runs.
+std::string required_text(std::string_view pattern);
 
 struct WordHash {
   using is_transparent = void;

@@ -51,21 +51,26 @@ bool group_starts_with_space(std::string_view p, std::size_t open) {
   return false;
 }
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\n';
+}
 
 std::string_view first_word_of(std::string_view text) {
   std::size_t end = 0;
-  while (end < text.size() && !is_blank(text[end])) ++end;
+  while (end < text.size() && !is_blank(text[end]))
+    ++end;
   return text.substr(0, end);
 }
 
 // "word1 word2" when the text starts with two words separated by one space; else "".
 std::string_view first_two_of(std::string_view text) {
   std::size_t end = 0;
-  while (end < text.size() && !is_blank(text[end])) ++end;
+  while (end < text.size() && !is_blank(text[end]))
+    ++end;
   if (end == 0 || end >= text.size() || text[end] != ' ') return {};
   std::size_t second = end + 1;
-  while (second < text.size() && !is_blank(text[second])) ++second;
+  while (second < text.size() && !is_blank(text[second]))
+    ++second;
   if (second == end + 1) return {};
   return text.substr(0, second);
 }
@@ -135,8 +140,102 @@ std::vector<std::string> literal_words(std::string_view p) {
       start = k + 1;
     }
   }
-  if (start < literal.size() && (stopped_at_end || boundary)) words.push_back(literal.substr(start));
+  if (start < literal.size() && (stopped_at_end || boundary))
+    words.push_back(literal.substr(start));
   return words;
+}
+
+std::optional<std::string> plain_text(std::string_view p) {
+  std::string out;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') {
+      if (i + 1 >= p.size() || std::isalnum(static_cast<unsigned char>(p[i + 1]))) return {};
+      out.push_back(p[++i]);
+      continue;
+    }
+    if (is_regex_meta(c)) return {};
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string required_text(std::string_view p) {
+  // Flags: a case-insensitive pattern has no case-exact required text.
+  std::size_t i = 0;
+  if (p.substr(0, 2) == "(?" && p.size() > 2 && std::isalpha(static_cast<unsigned char>(p[2]))) {
+    const std::size_t close = p.find(')');
+    if (close == std::string_view::npos) return {};
+    const std::string_view flags = p.substr(2, close - 2);
+    if (flags.find(':') != std::string_view::npos || flags.find('i') != std::string_view::npos)
+      return {};
+    i = close + 1;
+  }
+  std::string best;
+  std::string run;
+  auto end_run = [&] {
+    if (run.size() > best.size()) best = run;
+    run.clear();
+  };
+  int depth = 0;
+  bool in_class = false;
+  for (; i < p.size(); ++i) {
+    const char c = p[i];
+    if (in_class) {
+      if (c == '\\') ++i;
+      if (c == ']') in_class = false;
+      continue;
+    }
+    if (c == '\\') {
+      if (i + 1 >= p.size()) return {};
+      const char next = p[++i];
+      if (depth == 0 && !std::isalnum(static_cast<unsigned char>(next))) {
+        run.push_back(next);
+      } else {
+        end_run();  // \S, \d, \b ... or inside a group
+      }
+      continue;
+    }
+    switch (c) {
+      case '|':
+        if (depth == 0) return {};  // top-level alternation: nothing is required
+        break;
+      case '(':
+        ++depth;
+        end_run();
+        break;
+      case ')':
+        --depth;
+        break;
+      case '[':
+        in_class = true;
+        end_run();
+        break;
+      case '*':
+      case '?':
+      case '{':
+        // The character before the quantifier may be absent.
+        if (!run.empty()) run.pop_back();
+        end_run();
+        if (c == '{')
+          while (i + 1 < p.size() && p[i] != '}')
+            ++i;
+        break;
+      case '+':
+        end_run();  // the character stays required, what follows may not be adjacent
+        break;
+      case '.':
+      case '^':
+      case '$':
+        end_run();
+        break;
+      default:
+        if (depth == 0) run.push_back(c);
+        break;
+    }
+  }
+  end_run();
+  return best;
 }
 
 std::string literal_first_word(std::string_view pattern) {
@@ -340,6 +439,14 @@ int Pack::add_pattern(std::string_view source, std::string& error) {
   pattern.groups = re->NumberOfCapturingGroups();
   for (const auto& [name, index] : re->NamedCapturingGroups())
     pattern.named.emplace_back(name, index);
+  if (auto text = plain_text(source)) {
+    pattern.shape = Pattern::literal;
+    pattern.text = std::move(*text);
+  } else if (source == "(?s).*") {
+    pattern.shape = Pattern::anything;
+  } else {
+    pattern.required = required_text(source);
+  }
   const auto words = literal_words(source);
   if (!words.empty()) pattern.first_word = words[0];
   if (words.size() >= 2) pattern.first_two = words[0] + " " + words[1];
@@ -406,6 +513,17 @@ using Named = std::vector<std::pair<std::string_view, std::string_view>>;
 // Full match; fills groups (and named captures) only when asked.
 bool match_pattern(const Pattern& pattern, std::string_view text, Captures* captures,
                    Named* named) {
+  switch (pattern.shape) {
+    case Pattern::literal:
+    case Pattern::anything:
+      if (pattern.shape == Pattern::literal && text != pattern.text) return false;
+      if (captures != nullptr) captures->groups.assign(1, text);
+      return true;
+    case Pattern::regex:
+      if (!pattern.required.empty() && text.find(pattern.required) == std::string_view::npos)
+        return false;
+      break;
+  }
   const bool want = captures != nullptr || (named != nullptr && !pattern.named.empty());
   const int n = want ? pattern.groups + 1 : 0;
   re2::StringPiece subs[10];
@@ -556,6 +674,10 @@ void relative_walk(const Pack& pack, const Selector& selector, NodeRef node, std
 
 }  // namespace
 
+bool full_match(const Pattern& pattern, std::string_view text) {
+  return match_pattern(pattern, text, nullptr, nullptr);
+}
+
 bool Anchor::is_child_entry(int field, int entry) const {
   for (const ChildEntry& c : child_entries)
     if (c.field == field && c.entry == entry) return true;
@@ -577,20 +699,25 @@ void match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
         tagged.hit.node = child.id();
         tagged.hit.line = child.line();
         tagged.hit.captures.named.insert(tagged.hit.captures.named.end(),
-                                         anchor_captures.named.begin(), anchor_captures.named.end());
+                                         anchor_captures.named.begin(),
+                                         anchor_captures.named.end());
         out.push_back(std::move(tagged));
       }
     };
     if (!anchor.child_by_word.empty())
-      if (auto it = anchor.child_by_word.find(first_word_of(text)); it != anchor.child_by_word.end())
-        for (int i : it->second) attempt(i);
+      if (auto it = anchor.child_by_word.find(first_word_of(text));
+          it != anchor.child_by_word.end())
+        for (int i : it->second)
+          attempt(i);
     if (!anchor.child_by_two.empty()) {
       const std::string_view two = first_two_of(text);
       if (!two.empty())
         if (auto it = anchor.child_by_two.find(two); it != anchor.child_by_two.end())
-          for (int i : it->second) attempt(i);
+          for (int i : it->second)
+            attempt(i);
     }
-    for (int i : anchor.child_unindexed) attempt(i);
+    for (int i : anchor.child_unindexed)
+      attempt(i);
   }
 }
 
