@@ -53,9 +53,16 @@ std::optional<std::string> plain_text(std::string_view pattern);
 // be proven): a cheap substring test that rejects most statements before RE2 runs.
 std::string required_text(std::string_view pattern);
 
+// FNV-1a: the keys are one or two short words, for which std::hash's out-of-line Murmur costs
+// more than the lookup itself.
 struct WordHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(std::string_view s) const {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (char c : s)
+      h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    return static_cast<std::size_t>(h);
+  }
 };
 using WordIndex = std::unordered_map<std::string, std::vector<int>, WordHash, std::equal_to<>>;
 
@@ -106,12 +113,14 @@ struct ValueSpec {
   Template tmpl;
   std::map<std::string, std::string, std::less<>> map;
   std::optional<std::string> map_default;
+  std::optional<Scalar> constant;  // the typed value when it needs no capture (finish_pack)
   std::string apply(const Captures& captures, bool empty_as_zero) const;
 };
 
 struct DefaultSpec {
   enum Kind : std::uint8_t { fixed, unknown, not_applicable } kind = fixed;
   std::string value;
+  std::optional<Scalar> constant;  // `value` converted to the fact's type (finish_pack)
   std::string note;
   int when = -1;  // absolute selector id, -1: none
   int unless = -1;

@@ -15,6 +15,14 @@ struct Extractor {
   const std::vector<std::vector<Hit>>& hits;
   DeviceFacts& facts;
   std::vector<TaggedHit> child_hits_;  // the current record's children matches
+  // A hit that may give a reading, and the index of the entry that matched it.
+  struct Candidate {
+    const Hit* hit;
+    std::size_t entry;
+  };
+  // Scratch space of read_field.
+  std::vector<std::vector<Hit>> entry_hits_;
+  std::vector<Candidate> candidates_;
   // scope: parent lookups, cached per (entry, parent node): key -> hits.
   std::unordered_map<const Entry*,
                      std::unordered_map<NodeId, std::unordered_map<std::string, std::vector<Hit>>>>
@@ -49,7 +57,12 @@ struct Extractor {
       out.line = 0;
       switch (d.kind) {
         case DefaultSpec::fixed:
-          set_value(out, type, d.value);
+          if (d.constant) {
+            out.state = FactState::value;
+            out.value = *d.constant;
+          } else {
+            set_value(out, type, d.value);
+          }
           out.from_default = true;
           return;
         case DefaultSpec::unknown:
@@ -65,10 +78,6 @@ struct Extractor {
 
   // Chooses among candidate hits: the last statement in config order wins; on one statement
   // the first entry that matched.
-  struct Candidate {
-    const Hit* hit;
-    std::size_t entry;
-  };
   void pick(const std::vector<Candidate>& candidates, const ScalarDef& def, ScalarReading& out) {
     const Candidate* best = nullptr;
     for (const Candidate& c : candidates) {
@@ -85,8 +94,13 @@ struct Extractor {
       return;
     }
     const Entry& entry = def.from[best->entry];
-    set_value(out, def.type,
-              entry.value.apply(best->hit->captures, def.type == ValueType::integer));
+    if (entry.value.constant) {
+      out.state = FactState::value;
+      out.value = *entry.value.constant;
+    } else {
+      set_value(out, def.type,
+                entry.value.apply(best->hit->captures, def.type == ValueType::integer));
+    }
     out.line = best->hit->line;
   }
 
@@ -134,8 +148,13 @@ struct Extractor {
       return out;
     }
     const NodeRef node = tree.ref(anchor_hit.node);
-    std::vector<std::vector<Hit>> entry_hits(def.from.size());
-    std::vector<Candidate> candidates;
+    // Reused between fields: a record's fields are read one after the other.
+    std::vector<std::vector<Hit>>& entry_hits = entry_hits_;
+    if (entry_hits.size() < def.from.size()) entry_hits.resize(def.from.size());
+    for (std::size_t i = 0; i < def.from.size(); ++i)
+      entry_hits[i].clear();
+    std::vector<Candidate>& candidates = candidates_;
+    candidates.clear();
     for (std::size_t i = 0; i < def.from.size(); ++i) {
       const Entry& entry = def.from[i];
       if (!conditions_hold(entry.when, entry.unless)) continue;
@@ -161,7 +180,7 @@ struct Extractor {
         h.captures.named.insert(h.captures.named.end(), anchor_captures.named.begin(),
                                 anchor_captures.named.end());
     }
-    for (std::size_t i = 0; i < entry_hits.size(); ++i)
+    for (std::size_t i = 0; i < def.from.size(); ++i)
       for (const Hit& h : entry_hits[i])
         candidates.push_back({&h, i});
     pick(candidates, def, out);
@@ -363,7 +382,7 @@ DeviceFacts extract_facts(const FactCatalogue& catalogue, const Pack* pack,
     r.scalar.state = FactState::undefined;
   if (pack == nullptr) return facts;
   hits = pack->walk(tree);
-  Extractor extractor{catalogue, *pack, tree, hits, facts, {}, {}};
+  Extractor extractor{catalogue, *pack, tree, hits, facts};
   extractor.run();
   return facts;
 }

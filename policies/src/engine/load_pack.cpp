@@ -773,6 +773,27 @@ bool finish_pack(Pack& pack, LoadContext& load) {
     }
   }
   pack.defs = std::move(ordered);
+  // Values that need no capture are converted once here, not once per statement.
+  auto fold_constants = [](ScalarDef& def) {
+    const bool integer = def.type == ValueType::integer;
+    for (Entry& entry : def.from) {
+      if (!entry.value.tmpl.constant()) continue;
+      Scalar value;
+      if (convert_scalar(entry.value.apply(Captures{}, integer), def.type, value).empty())
+        entry.value.constant = std::move(value);
+    }
+    for (DefaultSpec& d : def.defaults) {
+      Scalar value;
+      if (d.kind == DefaultSpec::fixed && convert_scalar(d.value, def.type, value).empty())
+        d.constant = std::move(value);
+    }
+  };
+  for (FactDef& def : pack.defs) {
+    fold_constants(def.scalar_def);
+    for (Anchor& anchor : def.anchors)
+      for (auto& field : anchor.fields)
+        if (field) fold_constants(*field);
+  }
   for (FactDef& def : pack.defs) {
     for (Anchor& anchor : def.anchors) {
       for (std::size_t f = 0; f < anchor.fields.size(); ++f) {

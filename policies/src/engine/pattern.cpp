@@ -63,10 +63,9 @@ std::string_view first_word_of(std::string_view text) {
 }
 
 // "word1 word2" when the text starts with two words separated by one space; else "".
-std::string_view first_two_of(std::string_view text) {
-  std::size_t end = 0;
-  while (end < text.size() && !is_blank(text[end]))
-    ++end;
+// `first` is first_word_of(text).
+std::string_view first_two_of(std::string_view text, std::string_view first) {
+  const std::size_t end = first.size();
   if (end == 0 || end >= text.size() || text[end] != ' ') return {};
   std::size_t second = end + 1;
   while (second < text.size() && !is_blank(text[second]))
@@ -75,10 +74,16 @@ std::string_view first_two_of(std::string_view text) {
   return text.substr(0, second);
 }
 
+// Whether `text` starts with the words `prefix`, as whole words.
+bool starts_with_words(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix &&
+         (text.size() == prefix.size() || is_blank(text[prefix.size()]));
+}
+
 // Whether a node text can match a pattern, judged on its literal leading words.
 bool may_match(const Pattern& pattern, std::string_view text) {
-  if (!pattern.first_two.empty()) return first_two_of(text) == pattern.first_two;
-  if (!pattern.first_word.empty()) return first_word_of(text) == pattern.first_word;
+  if (!pattern.first_two.empty()) return starts_with_words(text, pattern.first_two);
+  if (!pattern.first_word.empty()) return starts_with_words(text, pattern.first_word);
   return true;
 }
 
@@ -574,7 +579,7 @@ class TreeWalker {
       if (child.inactive()) continue;
       const std::string_view text = child.text();
       const std::string_view word = first_word_of(text);
-      const std::string_view two = first_two_of(text);
+      const std::string_view two = first_two_of(text, word);
       next.clear();
       for (const WalkState& state : states) {
         const TrieNode& t = pack_.trie[static_cast<std::size_t>(state.trie)];
@@ -704,13 +709,13 @@ void match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
         out.push_back(std::move(tagged));
       }
     };
+    const std::string_view word = first_word_of(text);
     if (!anchor.child_by_word.empty())
-      if (auto it = anchor.child_by_word.find(first_word_of(text));
-          it != anchor.child_by_word.end())
+      if (auto it = anchor.child_by_word.find(word); it != anchor.child_by_word.end())
         for (int i : it->second)
           attempt(i);
     if (!anchor.child_by_two.empty()) {
-      const std::string_view two = first_two_of(text);
+      const std::string_view two = first_two_of(text, word);
       if (!two.empty())
         if (auto it = anchor.child_by_two.find(two); it != anchor.child_by_two.end())
           for (int i : it->second)
