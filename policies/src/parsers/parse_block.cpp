@@ -63,12 +63,9 @@ class BlockParser {
       : tree_(tree), warnings_(warnings), reader_(tree.source()) {}
 
   void run() {
-    std::string_view line;
-    while (reader_.next(line)) {
-      const std::uint32_t number = reader_.number();
-      line = without_bom(line, number);
-      const std::string_view statement = trim(line);
-      if (statement.empty() || statement.front() == '#') continue;
+    StatementLine next;
+    while (next_statement_line(reader_, next)) {
+      const auto [line, statement, number] = next;
       const std::uint32_t indent = indent_width(line);
       if (statement == "next") {
         close_edit(number);

@@ -75,12 +75,10 @@ class MenuParser {
       : tree_(tree), warnings_(warnings), reader_(tree.source()) {}
 
   void run() {
-    std::string_view line;
-    while (reader_.next(line)) {
-      const std::uint32_t number = reader_.number();
-      line = without_bom(line, number);
-      const std::string_view first = trim(line);
-      if (first.empty() || first.front() == '#') continue;
+    StatementLine next;
+    while (next_statement_line(reader_, next)) {
+      const std::string_view first = next.statement;
+      const std::uint32_t number = next.number;
       std::string_view statement = first;
       std::uint32_t flags = 0;
       if (continues(first)) {

@@ -50,6 +50,28 @@ inline std::string_view without_bom(std::string_view line, std::uint32_t number)
   return line;
 }
 
+// One line of a statement-tree file that holds a statement.
+struct StatementLine {
+  std::string_view line;       // the raw line (without a leading byte order mark)
+  std::string_view statement;  // the line trimmed: never empty, never a `#` comment
+  std::uint32_t number = 0;    // 1-based
+};
+
+// Reads on to the next line that holds a statement, passing over blank lines and `#` comment
+// lines (FortiOS and RouterOS both comment that way). Returns false at the end of the text.
+inline bool next_statement_line(LineReader& reader, StatementLine& out) {
+  std::string_view line;
+  while (reader.next(line)) {
+    const std::uint32_t number = reader.number();
+    line = without_bom(line, number);
+    const std::string_view statement = trim(line);
+    if (statement.empty() || statement.front() == '#') continue;
+    out = {line, statement, number};
+    return true;
+  }
+  return false;
+}
+
 // The first blank-separated word of an already trimmed statement.
 inline std::string_view first_word(std::string_view s) {
   std::size_t end = 0;
