@@ -6,9 +6,8 @@
 #include <string>
 
 #include "netaudit/policies/parse.hpp"
-#include "statement_tree_support.hpp"
+#include "parser_test_support.hpp"
 
-using netaudit::kNodeMultiline;
 using netaudit::NodeRef;
 using netaudit::ParseResult;
 using netaudit::Syntax;
@@ -16,8 +15,10 @@ using netaudit::test::count_children;
 using netaudit::test::describe;
 using netaudit::test::first_line_mismatch;
 using netaudit::test::has_warning_at;
+using netaudit::test::is_multiline;
 using netaudit::test::nth_child;
 using netaudit::test::parse_fixture;
+using netaudit::test::tree_has_text;
 
 namespace {
 
@@ -26,17 +27,6 @@ ParseResult parse_block(std::string text) {
 }
 ParseResult parse_menu(std::string text) {
   return netaudit::parse_config(std::move(text), Syntax::menu);
-}
-
-bool is_multiline(NodeRef node) {
-  return (node.flags() & kNodeMultiline) != 0;
-}
-
-bool tree_has_text(const netaudit::ConfigTree& tree, std::string_view text) {
-  for (netaudit::NodeId id = 1; id < tree.node_count(); ++id) {
-    if (tree.ref(id).text() == text) return true;
-  }
-  return false;
 }
 
 // Menu nodes: the section is the start of its line, an inline command the end of it, and a

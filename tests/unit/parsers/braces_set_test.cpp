@@ -9,62 +9,21 @@
 
 #include "netaudit/policies/parse.hpp"
 #include "netaudit/policies/tree_format.hpp"
+#include "parser_test_support.hpp"
 #include "test_paths.hpp"
 
 using netaudit::ConfigTree;
 using netaudit::NodeRef;
 using netaudit::ParseResult;
 using netaudit::Syntax;
+using netaudit::test::child_texts;
+using netaudit::test::count_children;
+using netaudit::test::describe;
+using netaudit::test::has_warning_at;
+using netaudit::test::max_depth;
+using netaudit::test::parse_fixture;
 
 namespace {
-
-ParseResult parse_fixture(const std::string& relative, Syntax syntax) {
-  return netaudit::parse_config(
-      netaudit::test::read_file(netaudit::test::fixture_dir() / "parsers" / relative), syntax);
-}
-
-std::string warnings_text(const ParseResult& result) {
-  std::string text;
-  for (const auto& warning : result.warnings)
-    text += "line " + std::to_string(warning.line) + ": " + warning.message + "\n";
-  return text;
-}
-
-bool has_warning(const ParseResult& result, std::uint32_t line, std::string_view fragment) {
-  for (const auto& warning : result.warnings) {
-    if (warning.line == line && warning.message.find(fragment) != std::string::npos) return true;
-  }
-  return false;
-}
-
-std::size_t child_count(NodeRef node) {
-  std::size_t count = 0;
-  for (NodeRef child : node.children()) {
-    (void)child;
-    ++count;
-  }
-  return count;
-}
-
-std::vector<std::string> child_texts(NodeRef node) {
-  std::vector<std::string> texts;
-  for (NodeRef child : node.children())
-    texts.emplace_back(child.text());
-  return texts;
-}
-
-std::size_t max_depth(const ConfigTree& tree) {
-  std::size_t deepest = 0;
-  std::vector<std::pair<NodeRef, std::size_t>> pending{{tree.root(), 0}};
-  while (!pending.empty()) {
-    auto [node, depth] = pending.back();
-    pending.pop_back();
-    deepest = std::max(deepest, depth);
-    for (NodeRef child : node.children())
-      pending.emplace_back(child, depth + 1);
-  }
-  return deepest;
-}
 
 // Small brace emitter for the round trip: one statement per line, each node its own
 // statement. Records the line each node was written on.
@@ -143,7 +102,7 @@ NodeRef find_path(NodeRef from, const std::vector<std::string>& path) {
 
 TEST_CASE("Junos brace form: paths, lines, inactive, lists, comments") {
   const ParseResult result = parse_fixture("braces/junos_core1.conf", Syntax::braces);
-  INFO(warnings_text(result));
+  INFO(describe(result.warnings));
   CHECK(result.warnings.empty());
   const NodeRef root = result.tree.root();
 
@@ -159,7 +118,7 @@ TEST_CASE("Junos brace form: paths, lines, inactive, lists, comments") {
         std::vector<std::string>{"$6$Rq2x$ZmFrZWhhc2hmb3J0ZXN0aW5nb25seQ"});
   // A quoted string with `;` inside stays one word.
   NodeRef message = root.find({"system", "login", "message"});
-  REQUIRE(child_count(message) == 1);
+  REQUIRE(count_children(message) == 1);
   CHECK(message.first_child().text() ==
         "Authorised access only.\\nAll sessions are logged; disconnect now if unsure.");
   CHECK(message.line() == 9);
@@ -202,7 +161,7 @@ TEST_CASE("Junos brace form: paths, lines, inactive, lists, comments") {
 TEST_CASE("Junos display-set form gives the brace form's tree") {
   const ParseResult braces = parse_fixture("braces/junos_core1.conf", Syntax::braces);
   const ParseResult set = parse_fixture("set/junos_core1.set", Syntax::set);
-  INFO(warnings_text(set));
+  INFO(describe(set.warnings));
   // The prompt, {master:0} and ## lines around the capture are skipped quietly.
   CHECK(set.warnings.empty());
   CHECK(netaudit::same_shape(braces.tree.root(), set.tree.root()));
@@ -222,7 +181,7 @@ TEST_CASE("Junos display-set form gives the brace form's tree") {
 TEST_CASE("VyOS config.boot and show configuration commands give one tree") {
   const ParseResult boot = parse_fixture("braces/vyos_edge1.config.boot", Syntax::braces);
   const ParseResult set = parse_fixture("set/vyos_edge1.commands", Syntax::set);
-  INFO(warnings_text(boot) + warnings_text(set));
+  INFO(describe(boot.warnings) + describe(set.warnings));
   CHECK(boot.warnings.empty());
   CHECK(set.warnings.empty());
   CHECK(netaudit::same_shape(boot.tree.root(), set.tree.root()));
@@ -240,7 +199,7 @@ TEST_CASE("VyOS config.boot and show configuration commands give one tree") {
   CHECK_FALSE(lo.has_children());
   // A quoted banner across two real lines stays one multi-line node.
   NodeRef banner = root.find({"system", "login", "banner", "pre-login"});
-  REQUIRE(child_count(banner) == 1);
+  REQUIRE(count_children(banner) == 1);
   CHECK(banner.first_child().text() ==
         "Authorised access only.\nDisconnect now if you are not an authorised user.");
   CHECK((banner.first_child().flags() & netaudit::kNodeMultiline) != 0);
@@ -250,7 +209,7 @@ TEST_CASE("VyOS config.boot and show configuration commands give one tree") {
   // An empty quoted value is a node with empty text.
   NodeRef plaintext =
       root.find({"system", "login", "user", "vyos", "authentication", "plaintext-password"});
-  REQUIRE(child_count(plaintext) == 1);
+  REQUIRE(count_children(plaintext) == 1);
   CHECK(plaintext.first_child().text().empty());
   // The // trailer is not configuration.
   CHECK(child_texts(root) ==
@@ -259,7 +218,7 @@ TEST_CASE("VyOS config.boot and show configuration commands give one tree") {
 
 TEST_CASE("Nokia SR OS MD-CLI info output") {
   const ParseResult result = parse_fixture("braces/sros_pe1.mdcli", Syntax::braces);
-  INFO(warnings_text(result));
+  INFO(describe(result.warnings));
   CHECK(result.warnings.empty());
   const NodeRef configure = result.tree.root().child("configure");
   REQUIRE(configure);
@@ -287,7 +246,7 @@ TEST_CASE("Nokia SR OS MD-CLI info output") {
 TEST_CASE("PAN-OS brace form and set form give one tree") {
   const ParseResult braces = parse_fixture("braces/panos_fw1.conf", Syntax::braces);
   const ParseResult set = parse_fixture("set/panos_fw1.set", Syntax::set);
-  INFO(warnings_text(braces) + warnings_text(set));
+  INFO(describe(braces.warnings) + describe(set.warnings));
   CHECK(braces.warnings.empty());
   CHECK(set.warnings.empty());
   CHECK(netaudit::same_shape(braces.tree.root(), set.tree.root()));
@@ -374,11 +333,11 @@ TEST_CASE("set form: verbs, activate, unsupported lines and noise") {
   const NodeRef root = result.tree.root();
   CHECK_FALSE(root.find({"system", "services", "telnet"}).inactive());
   CHECK(root.find({"system", "services", "ftp"}).inactive());
-  CHECK(has_warning(result, 7, "'delete' is not applied"));
-  CHECK(has_warning(result, 8, "'insert' is not applied"));
-  CHECK(has_warning(result, 9, "not a set command (starts with 'hostname')"));
-  CHECK(has_warning(result, 10, "not a set command"));
-  CHECK(has_warning(result, 11, "'set' without a path"));
+  CHECK(has_warning_at(result.warnings, 7, "'delete' is not applied"));
+  CHECK(has_warning_at(result.warnings, 8, "'insert' is not applied"));
+  CHECK(has_warning_at(result.warnings, 9, "not a set command (starts with 'hostname')"));
+  CHECK(has_warning_at(result.warnings, 10, "not a set command"));
+  CHECK(has_warning_at(result.warnings, 11, "'set' without a path"));
   CHECK(result.warnings.size() == 5);
   NodeRef message = root.find({"system", "login", "message", "two\nlines"});
   REQUIRE(message);
@@ -460,7 +419,7 @@ TEST_CASE("set form: a file of the wrong family gives a bounded number of warnin
     text += "interface GigabitEthernet0/" + std::to_string(i) + "\n";
   const ParseResult result = netaudit::parse_config(text, Syntax::set);
   CHECK(result.warnings.size() < 40);
-  CHECK(has_warning(result, 1, "not a set command"));
+  CHECK(has_warning_at(result.warnings, 1, "not a set command"));
   CHECK(result.warnings.back().message.find("4980 more") != std::string::npos);
 }
 
@@ -468,7 +427,7 @@ TEST_CASE("brace form: unbalanced braces both ways") {
   SECTION("missing } at the end") {
     const ParseResult result = netaudit::parse_config(
         "system {\n    host-name r1;\n    services {\n        ssh;\n", Syntax::braces);
-    CHECK(has_warning(result, 1, "2 block(s) not closed"));
+    CHECK(has_warning_at(result.warnings, 1, "2 block(s) not closed"));
     REQUIRE(result.warnings.size() == 1);
     CHECK(result.warnings[0].message.find("'system' opened on line 1") != std::string::npos);
     CHECK(result.warnings[0].message.find("'services' opened on line 3") != std::string::npos);
@@ -478,7 +437,7 @@ TEST_CASE("brace form: unbalanced braces both ways") {
   SECTION("extra } in the middle: named, and the rest is still parsed") {
     const ParseResult result = netaudit::parse_config(
         "system {\n    host-name r1;\n}\n}\nsnmp {\n    community x;\n}\n", Syntax::braces);
-    CHECK(has_warning(result, 4, "'}' without an open block"));
+    CHECK(has_warning_at(result.warnings, 4, "'}' without an open block"));
     CHECK(result.warnings.size() == 1);
     CHECK(result.tree.root().find({"snmp", "community", "x"}).line() == 6);
   }
@@ -487,7 +446,7 @@ TEST_CASE("brace form: unbalanced braces both ways") {
         netaudit::parse_config("system\n{\n    host-name r1\n}\n", Syntax::braces);
     CHECK(result.warnings.empty());
     CHECK(result.tree.root().find({"system", "host-name", "r1"}).line() == 3);
-    CHECK(child_count(result.tree.root()) == 1);
+    CHECK(count_children(result.tree.root()) == 1);
   }
   SECTION("'{' with nothing before it is an anonymous entry of its own (F5 lists)") {
     const ParseResult result = netaudit::parse_config(
@@ -496,7 +455,7 @@ TEST_CASE("brace form: unbalanced braces both ways") {
         Syntax::braces);
     CHECK(result.warnings.empty());
     const NodeRef list = result.tree.root().child("unicast-address");
-    REQUIRE(child_count(list) == 2);
+    REQUIRE(count_children(list) == 2);
     CHECK(list.first_child().text() == "{}");
     CHECK(list.first_child().line() == 2);
     CHECK(list.first_child().find({"ip", "192.0.2.1"}).line() == 3);
@@ -505,7 +464,7 @@ TEST_CASE("brace form: unbalanced braces both ways") {
   }
   SECTION("a bare '{' at the top level is a warning, its contents kept at the top") {
     const ParseResult result = netaudit::parse_config("{\n a;\n}\nb;\n", Syntax::braces);
-    CHECK(has_warning(result, 1, "'{' without a statement"));
+    CHECK(has_warning_at(result.warnings, 1, "'{' without a statement"));
     CHECK(result.tree.root().child("a"));
     CHECK(result.tree.root().child("b"));
   }
@@ -544,7 +503,7 @@ TEST_CASE("brace form: quotes and comments") {
         "    description \"say \\\"hi\\\"\";\n"
         "}\n",
         Syntax::braces);
-    INFO(warnings_text(result));
+    INFO(describe(result.warnings));
     CHECK(result.warnings.empty());
     const NodeRef system = result.tree.root().child("system");
     CHECK(child_texts(system) ==
@@ -558,7 +517,7 @@ TEST_CASE("brace form: quotes and comments") {
     const ParseResult result = netaudit::parse_config(
         "system {\n    host-name r1;\n    login message \"never closed;\n    services ssh;\n}\n",
         Syntax::braces);
-    CHECK(has_warning(result, 3, "unterminated quoted string"));
+    CHECK(has_warning_at(result.warnings, 3, "unterminated quoted string"));
     // The quote ends at its line: the statements after it are not swallowed.
     CHECK(result.tree.root().find({"system", "login", "message", "never closed;"}));
     CHECK(result.tree.root().find({"system", "services", "ssh"}).line() == 4);
@@ -566,12 +525,12 @@ TEST_CASE("brace form: quotes and comments") {
   }
   SECTION("unterminated /* comment") {
     const ParseResult result = netaudit::parse_config("a;\n/* never closed\nb;\n", Syntax::braces);
-    CHECK(has_warning(result, 2, "unterminated /* comment"));
+    CHECK(has_warning_at(result.warnings, 2, "unterminated /* comment"));
     CHECK(result.tree.root().child("a"));
   }
   SECTION("unclosed [ list") {
     const ParseResult result = netaudit::parse_config("m [ a b;\nn;\n", Syntax::braces);
-    CHECK(has_warning(result, 1, "'[' list not closed"));
+    CHECK(has_warning_at(result.warnings, 1, "'[' list not closed"));
     CHECK(child_texts(result.tree.root().child("m")) == std::vector<std::string>{"a", "b"});
     CHECK(result.tree.root().child("n").line() == 2);
   }
@@ -585,7 +544,7 @@ TEST_CASE("brace form: quotes and comments") {
     CHECK(result.warnings.empty());
     CHECK(result.tree.root().find({"system", "host-name", "r1"}).line() == 2);
     CHECK(result.tree.root().find({"system", "location"}).line() == 3);
-    CHECK(child_count(result.tree.root()) == 2);
+    CHECK(count_children(result.tree.root()) == 2);
   }
 }
 
@@ -603,10 +562,10 @@ TEST_CASE("brace and set forms: 10 MB on one line") {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << "10 MB single lines: 3 parses in " << seconds << " s\n";
   // The long chain is capped in depth, with a warning on line 1.
-  CHECK(has_warning(braces, 1, "nesting deeper than"));
+  CHECK(has_warning_at(braces.warnings, 1, "nesting deeper than"));
   CHECK(max_depth(braces.tree) <= 1000);
   // The list is one wide parent, merged by the hash index: 1000 distinct words.
-  CHECK(child_count(set.tree.root().child("a")) == 1000);
+  CHECK(count_children(set.tree.root().child("a")) == 1000);
   CHECK(set.warnings.empty());
   CHECK(token.tree.root().find({"a"}).first_child().text().size() == one_token.size());
 }
@@ -617,8 +576,8 @@ TEST_CASE("brace form: 100k levels of nesting do not overflow anything") {
     text += "a {\n";
   SECTION("never closed") {
     const ParseResult result = netaudit::parse_config(text, Syntax::braces);
-    CHECK(has_warning(result, 1, "100000 block(s) not closed"));
-    CHECK(has_warning(result, 1001, "nesting deeper than 1000"));
+    CHECK(has_warning_at(result.warnings, 1, "100000 block(s) not closed"));
+    CHECK(has_warning_at(result.warnings, 1001, "nesting deeper than 1000"));
     CHECK(max_depth(result.tree) == 1000);
     CHECK(netaudit::format_tree_text(result.tree).size() > 1000);
   }
@@ -639,7 +598,7 @@ TEST_CASE("round trip: a re-emitted brace tree parses to the same tree and lines
     const ParseResult first = parse_fixture(fixture, Syntax::braces);
     const Emitted emitted = emit_braces(first.tree);
     const ParseResult second = netaudit::parse_config(emitted.text, Syntax::braces);
-    INFO(warnings_text(second));
+    INFO(describe(second.warnings));
     CHECK(second.warnings.empty());
     CHECK(netaudit::same_shape(first.tree.root(), second.tree.root()));
     std::size_t mismatches = 0;
@@ -740,7 +699,7 @@ TEST_CASE("corpus: every braces, set and XML file parses without unexpected warn
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count();
-      INFO(entry.path().string() << "\n" << warnings_text(result));
+      INFO(entry.path().string() << "\n" << describe(result.warnings));
       CHECK(result.warnings.empty());
       CHECK(result.tree.node_count() > 1);
       CHECK(ms < 5000.0);

@@ -8,9 +8,8 @@
 
 #include "netaudit/policies/parse.hpp"
 #include "netaudit/policies/tree_format.hpp"
-#include "statement_tree_support.hpp"
+#include "parser_test_support.hpp"
 
-using netaudit::kNodeMultiline;
 using netaudit::NodeRef;
 using netaudit::ParseResult;
 using netaudit::Syntax;
@@ -18,24 +17,15 @@ using netaudit::test::count_children;
 using netaudit::test::describe;
 using netaudit::test::first_line_mismatch;
 using netaudit::test::has_warning_at;
+using netaudit::test::is_multiline;
 using netaudit::test::nth_child;
 using netaudit::test::parse_fixture;
+using netaudit::test::tree_has_text;
 
 namespace {
 
 ParseResult parse_indented(std::string text) {
   return netaudit::parse_config(std::move(text), Syntax::indented);
-}
-
-bool is_multiline(NodeRef node) {
-  return (node.flags() & kNodeMultiline) != 0;
-}
-
-bool tree_has_text(const netaudit::ConfigTree& tree, std::string_view text) {
-  for (netaudit::NodeId id = 1; id < tree.node_count(); ++id) {
-    if (tree.ref(id).text() == text) return true;
-  }
-  return false;
 }
 
 }  // namespace

@@ -9,43 +9,23 @@
 
 #include "netaudit/policies/parse.hpp"
 #include "netaudit/policies/tree_format.hpp"
+#include "parser_test_support.hpp"
 #include "test_paths.hpp"
 
 using netaudit::ConfigTree;
 using netaudit::NodeRef;
 using netaudit::ParseResult;
 using netaudit::Syntax;
+using netaudit::test::child_texts;
+using netaudit::test::describe;
+using netaudit::test::has_warning_at;
+using netaudit::test::max_depth;
+using netaudit::test::parse_fixture;
 
 namespace {
 
-ParseResult parse_fixture(const std::string& relative, Syntax syntax) {
-  return netaudit::parse_config(
-      netaudit::test::read_file(netaudit::test::fixture_dir() / "parsers" / relative), syntax);
-}
-
 ParseResult parse_xml(std::string text) {
   return netaudit::parse_config(std::move(text), Syntax::xml);
-}
-
-std::string warnings_text(const ParseResult& result) {
-  std::string text;
-  for (const auto& warning : result.warnings)
-    text += "line " + std::to_string(warning.line) + ": " + warning.message + "\n";
-  return text;
-}
-
-bool has_warning(const ParseResult& result, std::uint32_t line, std::string_view fragment) {
-  for (const auto& warning : result.warnings) {
-    if (warning.line == line && warning.message.find(fragment) != std::string::npos) return true;
-  }
-  return false;
-}
-
-std::vector<std::string> child_texts(NodeRef node) {
-  std::vector<std::string> texts;
-  for (NodeRef child : node.children())
-    texts.emplace_back(child.text());
-  return texts;
 }
 
 std::string attribute(const ConfigTree& tree, NodeRef node, std::string_view name) {
@@ -55,26 +35,13 @@ std::string attribute(const ConfigTree& tree, NodeRef node, std::string_view nam
   return "(none)";
 }
 
-std::size_t max_depth(const ConfigTree& tree) {
-  std::size_t deepest = 0;
-  std::vector<std::pair<NodeRef, std::size_t>> pending{{tree.root(), 0}};
-  while (!pending.empty()) {
-    auto [node, depth] = pending.back();
-    pending.pop_back();
-    deepest = std::max(deepest, depth);
-    for (NodeRef child : node.children())
-      pending.emplace_back(child, depth + 1);
-  }
-  return deepest;
-}
-
 }  // namespace
 
 TEST_CASE("Junos XML, brace form and display set give one tree") {
   const ParseResult xml = parse_fixture("xml/junos_core1.xml", Syntax::xml);
   const ParseResult braces = parse_fixture("braces/junos_core1.conf", Syntax::braces);
   const ParseResult set = parse_fixture("set/junos_core1.set", Syntax::set);
-  INFO(warnings_text(xml));
+  INFO(describe(xml.warnings));
   CHECK(xml.warnings.empty());
   CHECK(netaudit::same_shape(xml.tree.root(), braces.tree.root()));
   CHECK(netaudit::same_shape(xml.tree.root(), set.tree.root()));
@@ -100,7 +67,7 @@ TEST_CASE("Junos XML, brace form and display set give one tree") {
 
 TEST_CASE("ietf-system NETCONF reply: keyed lists, namespaces, entities, CDATA") {
   const ParseResult result = parse_fixture("xml/ietf_system_reply.xml", Syntax::xml);
-  INFO(warnings_text(result));
+  INFO(describe(result.warnings));
   CHECK(result.warnings.empty());
   const NodeRef root = result.tree.root();
   CHECK(child_texts(root) == std::vector<std::string>{"system", "interfaces"});
@@ -138,7 +105,7 @@ TEST_CASE("ietf-system NETCONF reply: keyed lists, namespaces, entities, CDATA")
 TEST_CASE("PAN-OS <config> XML: entry and member, and the set form's tree") {
   const ParseResult xml = parse_fixture("xml/panos_fw1_config.xml", Syntax::xml);
   const ParseResult set = parse_fixture("set/panos_fw1.set", Syntax::set);
-  INFO(warnings_text(xml));
+  INFO(describe(xml.warnings));
   CHECK(xml.warnings.empty());
   const NodeRef root = xml.tree.root();
   CHECK(child_texts(root) == std::vector<std::string>{"mgt-config", "shared", "devices"});
@@ -237,7 +204,7 @@ TEST_CASE("XML: mapping details") {
     const ParseResult result = parse_xml(
         "<rpc-reply>\n  <rpc-error>\n    <error-severity>error</error-severity>\n"
         "    <error-message>permission denied</error-message>\n  </rpc-error>\n</rpc-reply>\n");
-    CHECK(has_warning(result, 2, "rpc-error: permission denied"));
+    CHECK(has_warning_at(result.warnings, 2, "rpc-error: permission denied"));
   }
 }
 
@@ -254,7 +221,7 @@ TEST_CASE("XML: bad input") {
   }
   SECTION("mismatched end tag") {
     const ParseResult result = parse_xml("<data>\n<a>1</a>\n<b>2</c>\n<d>3</d>\n</data>\n");
-    CHECK(has_warning(result, 3, "XML error"));
+    CHECK(has_warning_at(result.warnings, 3, "XML error"));
     CHECK(result.tree.root().find({"a", "1"}));
   }
   SECTION("not XML at all") {
@@ -291,7 +258,7 @@ TEST_CASE("XML: bad input") {
       close += "</a>";
     }
     const ParseResult closed = parse_xml("<data>" + open + "x" + close + "<z/></data>");
-    CHECK(has_warning(closed, 1, "nesting deeper than 1000"));
+    CHECK(has_warning_at(closed.warnings, 1, "nesting deeper than 1000"));
     CHECK(max_depth(closed.tree) <= 1000);
     CHECK(closed.tree.root().child("z"));
     const ParseResult truncated = parse_xml("<data>\n" + open);
@@ -300,7 +267,7 @@ TEST_CASE("XML: bad input") {
   }
   SECTION("an empty document element") {
     const ParseResult result = parse_xml("<rpc-reply><data/></rpc-reply>");
-    CHECK(has_warning(result, 0, "no configuration elements"));
+    CHECK(has_warning_at(result.warnings, 0, "no configuration elements"));
   }
 }
 

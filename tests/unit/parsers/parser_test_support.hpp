@@ -1,7 +1,12 @@
-// Helpers shared by the statement-tree parser tests (indented, block, menu).
+// Helpers shared by the parser tests: fixtures, warnings and tree walks for every syntax family;
+// the line checks and the indented re-emitter are for the statement trees (indented, block,
+// menu).
 #pragma once
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,14 +40,6 @@ inline bool has_warning_at(const std::vector<Diagnostic>& warnings, std::uint32_
   return false;
 }
 
-inline std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
 inline std::size_t count_children(NodeRef node) {
   std::size_t count = 0;
   for (NodeRef child : node.children()) {
@@ -50,6 +47,47 @@ inline std::size_t count_children(NodeRef node) {
     ++count;
   }
   return count;
+}
+
+inline std::vector<std::string> child_texts(NodeRef node) {
+  std::vector<std::string> texts;
+  for (NodeRef child : node.children())
+    texts.emplace_back(child.text());
+  return texts;
+}
+
+// Depth of the deepest node (the root is 0). Iterative, so a 10k-deep tree is fine.
+inline std::size_t max_depth(const ConfigTree& tree) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<NodeRef, std::size_t>> pending{{tree.root(), 0}};
+  while (!pending.empty()) {
+    auto [node, depth] = pending.back();
+    pending.pop_back();
+    deepest = std::max(deepest, depth);
+    for (NodeRef child : node.children())
+      pending.emplace_back(child, depth + 1);
+  }
+  return deepest;
+}
+
+inline bool is_multiline(NodeRef node) {
+  return (node.flags() & kNodeMultiline) != 0;
+}
+
+// True when any node of the tree has exactly this text.
+inline bool tree_has_text(const ConfigTree& tree, std::string_view text) {
+  for (NodeId id = 1; id < tree.node_count(); ++id) {
+    if (tree.ref(id).text() == text) return true;
+  }
+  return false;
+}
+
+inline std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
 }
 
 // The n-th (0-based) child with this text: statement trees keep repeated statements apart.
@@ -66,8 +104,8 @@ inline std::string first_line_mismatch(const ConfigTree& tree) {
   for (NodeId id = 1; id < tree.node_count(); ++id) {
     const NodeRef node = tree.ref(id);
     const std::string_view source_line = trimmed(tree.line_text(node.line()));
-    const bool multiline = (node.flags() & kNodeMultiline) != 0;
-    const bool ok = multiline ? node.text().starts_with(source_line) : node.text() == source_line;
+    const bool ok =
+        is_multiline(node) ? node.text().starts_with(source_line) : node.text() == source_line;
     if (!ok) {
       return "line " + std::to_string(node.line()) + ": node '" + std::string(node.text()) +
              "' vs source '" + std::string(source_line) + "'";
