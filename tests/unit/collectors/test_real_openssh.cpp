@@ -100,26 +100,40 @@ done
 )";
 }
 
+// One sshd on 127.0.0.1 in its own folder, whose ForceCommand plays the fake IOS CLI.
 struct Lab {
   TempDir dir{"netaudit-sshd"};
   OpenSshServer server;
-  explicit Lab(Behaviour behaviour = Behaviour::normal)
-      : server(dir.path(), OpenSshOptions{fake_cli_script(behaviour, fixture()), "", false, 0}) {}
+  explicit Lab(Behaviour behaviour = Behaviour::normal, bool password_authentication = false)
+      : server(dir.path(), OpenSshOptions{fake_cli_script(behaviour, fixture()), "",
+                                          password_authentication, 0}) {}
 
-  DeviceTarget target() const {
+  // Where to connect and as whom, with no credential: for the tests that try their own.
+  DeviceTarget endpoint() const {
     DeviceTarget target;
-    target.name = "lab-r1";
     target.host = "127.0.0.1";
     target.port = server.port();
-    target.platform = "cisco_ios";
     target.credentials.user = server.user();
+    return target;
+  }
+  // The device as an inventory names it, logging in with the authorised client key.
+  DeviceTarget target() const {
+    DeviceTarget target = endpoint();
+    target.name = "lab-r1";
+    target.platform = "cisco_ios";
     target.credentials.key_file = server.client_key();
     return target;
   }
-  CollectOptions options(HostKeyPolicy policy = HostKeyPolicy::accept_new) const {
+  // The lab's own known_hosts file; the library's default timeouts.
+  CollectOptions host_key_options(HostKeyPolicy policy = HostKeyPolicy::accept_new) const {
     CollectOptions options;
     options.known_hosts = dir.path() / "known_hosts";
     options.host_key_policy = policy;
+    return options;
+  }
+  // host_key_options() with shorter timeouts, so that a test that goes wrong ends soon.
+  CollectOptions options(HostKeyPolicy policy = HostKeyPolicy::accept_new) const {
+    CollectOptions options = host_key_options(policy);
     options.connect_timeout = std::chrono::seconds(10);
     options.command_timeout = std::chrono::seconds(10);
     options.job_timeout = std::chrono::seconds(30);
@@ -217,19 +231,12 @@ TEST_CASE(
 }
 
 TEST_CASE("real sshd: a wrong key or password is auth_failed and no secret is in the message") {
-  TempDir dir{"netaudit-sshd"};
-  OpenSshServer server(dir.path(),
-                       OpenSshOptions{fake_cli_script(Behaviour::normal, fixture()), "", true, 0});
-  DeviceTarget target;
-  target.host = "127.0.0.1";
-  target.port = server.port();
-  target.credentials.user = server.user();
-  CollectOptions options;
-  options.known_hosts = dir.path() / "known_hosts";
-  options.host_key_policy = HostKeyPolicy::accept_new;
+  const Lab lab(Behaviour::normal, /*password_authentication=*/true);
+  DeviceTarget target = lab.endpoint();
+  const CollectOptions options = lab.host_key_options();
   const Profile profile = load_profile_by_name("cisco_ios");
 
-  const auto wrong_key = dir.path() / "wrong_key";
+  const auto wrong_key = lab.dir.path() / "wrong_key";
   netaudit::test::generate_ssh_key(wrong_key);
   target.credentials.key_file = wrong_key;
   const CollectResult by_key = collect_config(target, profile, options);
@@ -237,7 +244,7 @@ TEST_CASE("real sshd: a wrong key or password is auth_failed and no secret is in
   CHECK(by_key.message.find("publickey") != std::string::npos);
 
   const std::string password = "Sup3r-S3cret-Pa55word!";
-  const auto password_file = dir.path() / "password";
+  const auto password_file = lab.dir.path() / "password";
   std::ofstream(password_file) << password << "\n";
   target.credentials.key_file.reset();
   target.credentials.password_file = password_file;
@@ -247,9 +254,9 @@ TEST_CASE("real sshd: a wrong key or password is auth_failed and no secret is in
   CHECK(by_password.message.find(password) == std::string::npos);
 
   // A passphrase-protected key with the wrong passphrase: a credential error, no passphrase shown.
-  const auto locked_key = dir.path() / "locked_key";
+  const auto locked_key = lab.dir.path() / "locked_key";
   netaudit::test::generate_ssh_key(locked_key, "right-passphrase");
-  const auto passphrase_file = dir.path() / "passphrase";
+  const auto passphrase_file = lab.dir.path() / "passphrase";
   std::ofstream(passphrase_file) << "wrong-passphrase-xyz\n";
   target.credentials.password_file.reset();
   target.credentials.key_file = locked_key;
@@ -314,26 +321,19 @@ TEST_CASE("nothing listens: connect_failed") {
 }
 
 TEST_CASE("real sshd: encrypted key with passphrase from a file or env var - and ssh-agent") {
-  TempDir dir{"netaudit-sshd"};
-  OpenSshServer server(dir.path(),
-                       OpenSshOptions{fake_cli_script(Behaviour::normal, fixture()), "", false, 0});
-  const auto locked_key = dir.path() / "locked_key";
+  const Lab lab;
+  const auto locked_key = lab.dir.path() / "locked_key";
   netaudit::test::generate_ssh_key(locked_key, "correct horse battery");
   {
-    std::ofstream authorized(dir.path() / "authorized_keys", std::ios::app);
+    std::ofstream authorized(lab.dir.path() / "authorized_keys", std::ios::app);
     authorized << netaudit::test::read_file(locked_key.string() + ".pub");
   }
   const Profile profile = load_profile_by_name("cisco_ios");
-  DeviceTarget target;
-  target.host = "127.0.0.1";
-  target.port = server.port();
-  target.credentials.user = server.user();
-  CollectOptions options;
-  options.known_hosts = dir.path() / "known_hosts";
-  options.host_key_policy = HostKeyPolicy::accept_new;
+  DeviceTarget target = lab.endpoint();
+  const CollectOptions options = lab.host_key_options();
 
   target.credentials.key_file = locked_key;
-  const auto passphrase_file = dir.path() / "passphrase";
+  const auto passphrase_file = lab.dir.path() / "passphrase";
   std::ofstream(passphrase_file) << "correct horse battery\n";
   target.credentials.key_passphrase_file = passphrase_file;
   const CollectResult from_file = collect_config(target, profile, options);
@@ -352,21 +352,21 @@ TEST_CASE("real sshd: encrypted key with passphrase from a file or env var - and
   CHECK(env_unset.message.find("NETAUDIT_TEST_KEY_PASSPHRASE") != std::string::npos);
 
   // ssh-agent holding the (unencrypted) client key; no key file given.
-  const auto socket = dir.path() / "agent.sock";
+  const auto socket = lab.dir.path() / "agent.sock";
   netaudit::test::ChildProcess agent({"/usr/bin/ssh-agent", "-D", "-a", socket.string()},
-                                     dir.path() / "agent.log");
+                                     lab.dir.path() / "agent.log");
   for (int i = 0; i < 100 && !std::filesystem::exists(socket); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   REQUIRE(std::filesystem::exists(socket));
   REQUIRE(netaudit::test::run_command("SSH_AUTH_SOCK='" + socket.string() + "' ssh-add '" +
-                                      server.client_key().string() + "' 2>/dev/null")
+                                      lab.server.client_key().string() + "' 2>/dev/null")
               .exit_code == 0);
   const char* previous = std::getenv("SSH_AUTH_SOCK");
   const std::string saved = previous != nullptr ? previous : "";
   setenv("SSH_AUTH_SOCK", socket.c_str(), 1);
   DeviceTarget by_agent = target;
   by_agent.credentials = Credentials{};
-  by_agent.credentials.user = server.user();
+  by_agent.credentials.user = lab.server.user();
   by_agent.credentials.use_agent = true;
   const CollectResult agent_result = collect_config(by_agent, profile, options);
   if (previous != nullptr)
