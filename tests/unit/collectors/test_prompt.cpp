@@ -1,47 +1,62 @@
 // Prompt detection on the tail of the buffer, and cleaning of a shell command's output.
 #include <catch2/catch.hpp>
+#include <string_view>
+#include <vector>
 
 #include "netaudit/collectors/cli_driver.hpp"
 #include "netaudit/collectors/profile.hpp"
 
 using namespace netaudit::collectors;
 
+namespace {
+
+struct ProfilePrompts {
+  std::string_view profile;
+  std::vector<std::string_view> prompts;  // buffer tails that end at a prompt
+  std::vector<std::string_view> pagers;   // buffer tails that end at a pager (--More--) line
+};
+
+// The profile's matcher sees a prompt at the end of each of `prompts` and a pager at the end
+// of each of `pagers`.
+void check_prompts(const ProfilePrompts& expected) {
+  const PromptMatcher matcher(load_profile_by_name(expected.profile));
+  for (std::string_view tail : expected.prompts) {
+    INFO(expected.profile << " prompt: " << tail);
+    CHECK(matcher.at_prompt(tail));
+  }
+  for (std::string_view tail : expected.pagers) {
+    INFO(expected.profile << " pager: " << tail);
+    CHECK(matcher.at_more(tail));
+  }
+}
+
+}  // namespace
+
 TEST_CASE("prompts are matched on the last line only") {
   const Profile ios = load_profile_by_name("cisco_ios");
   const PromptMatcher prompts(ios);
-  CHECK(prompts.at_prompt("banner\r\nrouter1#"));
-  CHECK(prompts.at_prompt("router1>"));
-  CHECK(prompts.at_prompt("\r\nrouter1# "));
   CHECK_FALSE(prompts.at_prompt("router1#\r\nhostname router1\r\n"));
   CHECK_FALSE(prompts.at_prompt("interface Gi0/1\r\n description to core#1 uplink"));
   CHECK(prompts.trailing_prompt("x\nR1#") == std::optional<std::string_view>("R1#"));
   // A very long last line is not a prompt, and is not scanned in full.
   CHECK_FALSE(prompts.at_prompt(std::string(100000, 'a') + "#"));
-  CHECK(prompts.at_more("line\r\n --More-- "));
   CHECK_FALSE(prompts.at_more("--More--\r\nline\r\n"));
 
-  const PromptMatcher vrp(load_profile_by_name("huawei_vrp"));
-  CHECK(vrp.at_prompt("\r\n<HUAWEI>"));
-  CHECK(vrp.at_more("  ---- More ----"));
-  const PromptMatcher sros(load_profile_by_name("nokia_sros"));
-  CHECK(sros.at_prompt("\r\nA:router1# "));
-  CHECK(sros.at_prompt("\r\n*A:router1>config# "));
-  const PromptMatcher md(load_profile_by_name("nokia_sros_md"));
-  CHECK(md.at_prompt("\r\n[/]\r\nA:admin@router1# "));
-  const PromptMatcher ros(load_profile_by_name("mikrotik_routeros"));
-  CHECK(ros.at_prompt("\r\n[admin@MikroTik] > "));
-  const PromptMatcher forti(load_profile_by_name("fortinet_fortios"));
-  CHECK(forti.at_prompt("\r\nFGT60E # "));
-  CHECK(forti.at_prompt("\r\nFGT60E (global) # "));
-  const PromptMatcher pan(load_profile_by_name("paloalto_panos"));
-  CHECK(pan.at_prompt("\r\nadmin@PA-220> "));
-  const PromptMatcher vyos(load_profile_by_name("vyos"));
-  CHECK(vyos.at_prompt("\r\nvyos@vyos:~$ "));
-  const PromptMatcher asa(load_profile_by_name("cisco_asa"));
-  CHECK(asa.at_prompt("\r\nfw1/admin# "));
-  CHECK(asa.at_more("<--- More --->"));
-  const PromptMatcher xr(load_profile_by_name("cisco_iosxr"));
-  CHECK(xr.at_prompt("\r\nRP/0/RSP0/CPU0:xr1#"));
+  // Each platform's real prompts (and pager line) as its device prints them.
+  const ProfilePrompts platforms[] = {
+      {"cisco_ios", {"banner\r\nrouter1#", "router1>", "\r\nrouter1# "}, {"line\r\n --More-- "}},
+      {"huawei_vrp", {"\r\n<HUAWEI>"}, {"  ---- More ----"}},
+      {"nokia_sros", {"\r\nA:router1# ", "\r\n*A:router1>config# "}, {}},
+      {"nokia_sros_md", {"\r\n[/]\r\nA:admin@router1# "}, {}},
+      {"mikrotik_routeros", {"\r\n[admin@MikroTik] > "}, {}},
+      {"fortinet_fortios", {"\r\nFGT60E # ", "\r\nFGT60E (global) # "}, {}},
+      {"paloalto_panos", {"\r\nadmin@PA-220> "}, {}},
+      {"vyos", {"\r\nvyos@vyos:~$ "}, {}},
+      {"cisco_asa", {"\r\nfw1/admin# "}, {"<--- More --->"}},
+      {"cisco_iosxr", {"\r\nRP/0/RSP0/CPU0:xr1#"}, {}},
+  };
+  for (const ProfilePrompts& platform : platforms)
+    check_prompts(platform);
 }
 
 TEST_CASE("clean_command_output removes echo - pager debris - CRs and the trailing prompt") {
