@@ -32,10 +32,11 @@ struct Pattern {
   enum Shape : std::uint8_t { regex, literal, anything } shape = regex;
   std::unique_ptr<RE2> re;
   std::string source;
-  std::string text;        // the literal text (shape literal)
-  std::string required;    // text every match contains (regex shape; empty: none proven)
-  std::string first_word;  // literal first word every match starts with; empty: unindexed
-  std::string first_two;   // "word1 word2" when both are literal; empty otherwise
+  std::string text;          // the literal text (shape literal)
+  std::string required;      // text every match contains (regex shape; empty: none proven)
+  std::string first_word;    // literal first word every match starts with; empty: unindexed
+  std::string first_two;     // "word1 word2" when both are literal; empty otherwise
+  bool filter_weak = false;  // regex with no leading word and no required text to filter on
   int groups = 0;
   std::vector<std::pair<std::string, int>> named;  // named groups
 };
@@ -202,13 +203,19 @@ struct TrieNode {
   };
   std::vector<Edge> edges;      // path steps
   std::vector<Edge> terminals;  // selector matches
-  WordIndex edges_by_word;      // patterns whose literal prefix is one word
-  WordIndex terminals_by_word;
-  WordIndex edges_by_two;  // patterns whose literal prefix has two words or more
-  WordIndex terminals_by_two;
-  std::vector<int> edges_unindexed;
-  std::vector<int> terminals_unindexed;
-  int star = -1;  // trie node reached through '**' (loops on itself)
+  // Edges and terminals worth trying on a node text, found by the text's first word with one
+  // lookup: those whose pattern starts with that literal word, or with it and a given second.
+  struct Candidates {
+    std::vector<int> edges;
+    std::vector<int> terminals;
+  };
+  struct WordBucket {
+    Candidates one_word;
+    std::vector<std::pair<std::string, Candidates>> two_words;  // by "word1 word2"
+  };
+  std::unordered_map<std::string, WordBucket, WordHash, std::equal_to<>> by_word;
+  Candidates unindexed;  // patterns without a literal first word
+  int star = -1;         // trie node reached through '**' (loops on itself)
   bool is_star = false;
 };
 

@@ -245,8 +245,9 @@ struct Extractor {
         }
       }
     }
-    std::stable_sort(out.items.begin(), out.items.end(),
-                     [](const Record& a, const Record& b) { return a.line < b.line; });
+    auto by_line = [](const Record& a, const Record& b) { return a.line < b.line; };
+    if (!std::is_sorted(out.items.begin(), out.items.end(), by_line))
+      std::stable_sort(out.items.begin(), out.items.end(), by_line);
     for (const ListDefault& d : def.implicit) {
       if (!conditions_hold(d.when, d.unless)) continue;
       for (const auto& item : d.items)

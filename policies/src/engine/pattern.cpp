@@ -455,6 +455,8 @@ int Pack::add_pattern(std::string_view source, std::string& error) {
   const auto words = literal_words(source);
   if (!words.empty()) pattern.first_word = words[0];
   if (words.size() >= 2) pattern.first_two = words[0] + " " + words[1];
+  pattern.filter_weak =
+      pattern.shape == Pattern::regex && pattern.required.empty() && words.empty();
   pattern.source = std::string(source);
   pattern.re = std::move(re);
   patterns.push_back(std::move(pattern));
@@ -493,21 +495,28 @@ void Pack::build_trie() {
     trie[static_cast<std::size_t>(node)].terminals.push_back(
         {absolute[s].match, -1, static_cast<int>(s)});
   }
-  auto index = [&](const std::vector<TrieNode::Edge>& edges, WordIndex& by_word, WordIndex& by_two,
-                   std::vector<int>& unindexed) {
+  auto index = [&](TrieNode& t, bool terminals) {
+    const auto& edges = terminals ? t.terminals : t.edges;
     for (std::size_t e = 0; e < edges.size(); ++e) {
       const Pattern& p = patterns[static_cast<std::size_t>(edges[e].pattern)];
-      if (!p.first_two.empty())
-        by_two[p.first_two].push_back(static_cast<int>(e));
-      else if (!p.first_word.empty())
-        by_word[p.first_word].push_back(static_cast<int>(e));
-      else
-        unindexed.push_back(static_cast<int>(e));
+      TrieNode::Candidates* into = &t.unindexed;
+      if (!p.first_word.empty()) {
+        TrieNode::WordBucket& bucket = t.by_word[p.first_word];
+        into = &bucket.one_word;
+        if (!p.first_two.empty()) {
+          auto it = std::find_if(bucket.two_words.begin(), bucket.two_words.end(),
+                                 [&](const auto& entry) { return entry.first == p.first_two; });
+          if (it == bucket.two_words.end())
+            it = bucket.two_words.insert(bucket.two_words.end(), {p.first_two, {}});
+          into = &it->second;
+        }
+      }
+      (terminals ? into->terminals : into->edges).push_back(static_cast<int>(e));
     }
   };
   for (TrieNode& t : trie) {
-    index(t.edges, t.edges_by_word, t.edges_by_two, t.edges_unindexed);
-    index(t.terminals, t.terminals_by_word, t.terminals_by_two, t.terminals_unindexed);
+    index(t, false);
+    index(t, true);
   }
 }
 
@@ -538,9 +547,14 @@ bool match_pattern(const Pattern& pattern, std::string_view text, Captures* capt
     many.resize(static_cast<std::size_t>(n));
     out = many.data();
   }
-  if (!pattern.re->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
-                         RE2::ANCHOR_BOTH, out, n))
+  const re2::StringPiece input(text.data(), text.size());
+  // With submatches RE2 goes straight to its one-pass or backtracking engine, which is slow to
+  // reject; a pattern that neither a leading word nor a required text filtered is tried on
+  // statements that mostly do not match, so its DFA answers first.
+  if (n > 0 && pattern.filter_weak &&
+      !pattern.re->Match(input, 0, text.size(), RE2::ANCHOR_BOTH, nullptr, 0))
     return false;
+  if (!pattern.re->Match(input, 0, text.size(), RE2::ANCHOR_BOTH, out, n)) return false;
   if (captures != nullptr) {
     captures->groups.resize(static_cast<std::size_t>(n));
     for (int g = 0; g < n; ++g)
@@ -585,45 +599,46 @@ class TreeWalker {
         const TrieNode& t = pack_.trie[static_cast<std::size_t>(state.trie)];
         auto try_terminal = [&](int e) {
           const TrieNode::Edge& edge = t.terminals[static_cast<std::size_t>(e)];
+          scratch_.named.clear();
+          if (!match_pattern(pack_.patterns[static_cast<std::size_t>(edge.pattern)], text,
+                             &scratch_, nullptr))
+            return;
           Hit hit;
+          hit.node = child.id();
+          hit.line = child.line();
+          hit.captures.groups = scratch_.groups;
+          hit.captures.named.reserve(state.named.size() + scratch_.named.size());
           hit.captures.named = state.named;
-          if (match_pattern(pack_.patterns[static_cast<std::size_t>(edge.pattern)], text,
-                            &hit.captures, nullptr)) {
-            hit.node = child.id();
-            hit.line = child.line();
-            hits_[static_cast<std::size_t>(edge.selector)].push_back(std::move(hit));
-          }
+          hit.captures.named.insert(hit.captures.named.end(), scratch_.named.begin(),
+                                    scratch_.named.end());
+          hits_[static_cast<std::size_t>(edge.selector)].push_back(std::move(hit));
         };
         auto try_edge = [&](int e) {
           const TrieNode::Edge& edge = t.edges[static_cast<std::size_t>(e)];
+          if (has_state(next, edge.target)) return;
           const Pattern& pattern = pack_.patterns[static_cast<std::size_t>(edge.pattern)];
           Named named = state.named;
-          if (match_pattern(pattern, text, nullptr, &named) && !has_state(next, edge.target))
+          if (match_pattern(pattern, text, nullptr, &named))
             next.push_back({edge.target, std::move(named)});
         };
-        if (!t.terminals.empty()) {
-          if (auto it = t.terminals_by_word.find(word); it != t.terminals_by_word.end())
-            for (int e : it->second)
-              try_terminal(e);
-          if (!two.empty() && !t.terminals_by_two.empty())
-            if (auto it = t.terminals_by_two.find(two); it != t.terminals_by_two.end())
-              for (int e : it->second)
-                try_terminal(e);
-          for (int e : t.terminals_unindexed)
+        // Every candidate among `c`: its edges too when the node has children to descend into.
+        auto try_all = [&](const TrieNode::Candidates& c) {
+          for (int e : c.terminals)
             try_terminal(e);
-        }
-        if (child.has_children()) {
-          if (!t.edges.empty()) {
-            if (auto it = t.edges_by_word.find(word); it != t.edges_by_word.end())
-              for (int e : it->second)
-                try_edge(e);
-            if (!two.empty() && !t.edges_by_two.empty())
-              if (auto it = t.edges_by_two.find(two); it != t.edges_by_two.end())
-                for (int e : it->second)
-                  try_edge(e);
-            for (int e : t.edges_unindexed)
+          if (child.has_children())
+            for (int e : c.edges)
               try_edge(e);
+        };
+        if (!t.by_word.empty()) {
+          if (auto it = t.by_word.find(word); it != t.by_word.end()) {
+            try_all(it->second.one_word);
+            if (!two.empty())
+              for (const auto& [key, candidates] : it->second.two_words)
+                if (key == two) try_all(candidates);
           }
+        }
+        try_all(t.unindexed);
+        if (child.has_children()) {
           if (t.is_star && !has_state(next, state.trie)) next.push_back(state);
         }
       }
@@ -639,6 +654,7 @@ class TreeWalker {
   }
   const Pack& pack_;
   std::vector<std::vector<Hit>>& hits_;
+  Captures scratch_;  // a terminal's match before it becomes a hit
 };
 
 void relative_walk(const Pack& pack, const Selector& selector, NodeRef node, std::size_t step,
