@@ -22,19 +22,6 @@ std::filesystem::path devsim_binary() {
   return binary_dir() / "tests" / "devsim" / "devsim";
 }
 
-ScratchDir::ScratchDir(std::string_view prefix) {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = (base && *base ? std::string(base) : std::string("/tmp")) + "/" +
-                        std::string(prefix) + "-XXXXXX";
-  if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-  path_ = pattern;
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 DevsimProcess::DevsimProcess(const std::filesystem::path& lab, std::vector<std::string> extra_args,
                              std::chrono::milliseconds start_timeout)
     : dir_("devsim") {

@@ -11,23 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 namespace netaudit::test {
 
 // $NETAUDIT_DEVSIM, else <build>/tests/devsim/devsim.
 std::filesystem::path devsim_binary();
-
-// A fresh folder under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class ScratchDir {
- public:
-  explicit ScratchDir(std::string_view prefix = "netaudit-test");
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // devsim with a lab file, every device on a free port of 127.0.0.1. The constructor returns once
 // devsim has written its ready file (or throws with devsim's output); the destructor sends
@@ -57,7 +46,7 @@ class DevsimProcess {
   int stop();
 
  private:
-  ScratchDir dir_;
+  TempDir dir_;
   pid_t pid_ = -1;
   std::map<std::string, std::uint16_t, std::less<>> ports_;
 };

@@ -19,17 +19,6 @@
 namespace netaudit::test {
 namespace fs = std::filesystem;
 
-TempDir::TempDir(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
-  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const fs::path& log_file,
                            const std::vector<std::string>& extra_env) {
   std::vector<char*> args;

@@ -10,20 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"  // TempDir, for the servers' folders
+
 namespace netaudit::test {
-
-// A temporary folder removed (recursively) on destruction.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix = "netaudit-test");
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A child process started with fork/exec; killed (TERM, then KILL) and reaped on destruction.
 class ChildProcess {

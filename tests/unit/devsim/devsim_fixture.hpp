@@ -18,7 +18,7 @@ std::filesystem::path devsim_lab_file();     // tests/fixtures/devsim/lab.yaml
 
 // A lab running on free ports with a fresh ed25519 client key accepted by every device.
 struct DevsimLab {
-  ScratchDir keys{"devsim-keys"};
+  TempDir keys{"devsim-keys"};
   std::filesystem::path key;  // private key; key + ".pub" is authorised
   std::unique_ptr<DevsimProcess> devsim;
 

@@ -221,7 +221,7 @@ TEST_CASE("paging fallback: a refused paging-off command still yields the whole 
 TEST_CASE("host keys against devsim: unknown refused when strict - accept-new records - then ok",
           "[collectors]") {
   DevsimLab lab;
-  ScratchDir dir("devsim-kh");
+  TempDir dir("devsim-kh");
   const auto known_hosts = dir.path() / "known_hosts";
   const auto& device = lab_device("lab-ios1");
   const auto profile = nc::load_profile_by_name("cisco_ios");

@@ -4,41 +4,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <string>
 
 #include "netaudit/policies/audit.hpp"
 #include "netaudit/policies/rules.hpp"
+#include "temp_dir.hpp"  // TempDir, with write() for policy files
 #include "test_paths.hpp"
 
 namespace netaudit::test {
-
-// A temporary folder removed (with its contents) when the object goes away.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("netaudit-policy-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path write(const std::string& name, const std::string& text) const {
-    const auto file = path_ / name;
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline std::filesystem::path shipped_policy_dir() {
   return source_dir() / "policies";
