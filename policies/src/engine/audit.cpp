@@ -1,6 +1,8 @@
 // Auditing one config: detect, parse, read facts, evaluate every control, apply waivers.
 #include "netaudit/policies/audit.hpp"
 
+#include <re2/set.h>
+
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
@@ -65,9 +67,16 @@ std::string utc_today() {
 
 namespace {
 
+struct RedactionPatterns {
+  std::vector<std::unique_ptr<RE2>> each;
+  // All of them in one automaton, to learn in one pass which ones a line needs (null if the
+  // set could not be built: then every pattern runs).
+  std::unique_ptr<RE2::Set> any;
+};
+
 // Each pattern's group 1 is a secret; the rest of the line stays readable.
-const std::vector<std::unique_ptr<RE2>>& redaction_patterns() {
-  static const std::vector<std::unique_ptr<RE2>> patterns = [] {
+const RedactionPatterns& redaction_patterns() {
+  static const RedactionPatterns patterns = [] {
     const char* sources[] = {
         R"((?i)(?:^|\s)(?:ntp |ntp-service )?authentication-key(?:id)?\s+\d+\s+(?:type\s+\S+\s+value\s+|(?:authentication-mode\s+)?\S+\s+(?:cipher\s+|simple\s+)?)("[^"]*"|\S+))",
         R"((?i)(?:^|\s)message-digest-key\s+\d+\s+\S+\s+(?:\d\s+)?("[^"]*"|\S+))",
@@ -89,9 +98,13 @@ const std::vector<std::unique_ptr<RE2>>& redaction_patterns() {
         R"((?i)(?:^|\s)shared-key\s+(?:(?:cipher|simple|plain|irreversible-cipher)\s+)?("[^"]*"|\S+))",
         R"((?i)(?:^|\s)(?:authentication|privacy)-mode\s+\S+\s+(?:\d+\s+)?(?:plain|cipher|simple|irreversible-cipher)\s+("[^"]*"|\S+))",
     };
-    std::vector<std::unique_ptr<RE2>> out;
-    for (const char* s : sources)
-      out.push_back(std::make_unique<RE2>(s, RE2::Quiet));
+    RedactionPatterns out{{}, std::make_unique<RE2::Set>(RE2::Quiet, RE2::UNANCHORED)};
+    for (const char* s : sources) {
+      out.each.push_back(std::make_unique<RE2>(s, RE2::Quiet));
+      if (out.any->Add(s, nullptr) < 0) out.any.reset();
+      if (!out.any) break;
+    }
+    if (out.any && !out.any->Compile()) out.any.reset();
     return out;
   }();
   return patterns;
@@ -192,9 +205,30 @@ std::string redact_line(std::string_view line) {
   // `authentication-order [ radius password ]` lists methods; the word `password` there is
   // a method name, not a keyword followed by a secret.
   if (contains_ci(line, "authentication-order")) return std::string(line);
+  const RedactionPatterns& patterns = redaction_patterns();
   std::string out(line);
-  for (const auto& re : redaction_patterns())
-    out = mask_groups(*re, std::move(out));
+  // The patterns apply in order, each to the previous one's output; the set tells which
+  // ones match at all, and is asked again whenever a mask changed the line.
+  std::vector<int> matching;
+  auto which_match = [&] {
+    matching.clear();
+    RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+    if (!patterns.any ||
+        (!patterns.any->Match(out, &matching, &error) && error.kind != RE2::Set::kNoError)) {
+      matching.resize(patterns.each.size());
+      for (std::size_t i = 0; i < matching.size(); ++i)
+        matching[i] = static_cast<int>(i);
+    }
+  };
+  which_match();
+  for (std::size_t i = 0; i < patterns.each.size(); ++i) {
+    if (std::find(matching.begin(), matching.end(), static_cast<int>(i)) == matching.end())
+      continue;
+    std::string masked = mask_groups(*patterns.each[i], out);
+    if (masked == out) continue;
+    out = std::move(masked);
+    which_match();
+  }
   return out;
 }
 

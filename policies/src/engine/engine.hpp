@@ -41,8 +41,6 @@ struct Pattern {
   std::vector<std::pair<std::string, int>> named;  // named groups
 };
 
-// Whether `text` matches `pattern` whole (the fast paths included): what every selector uses.
-bool full_match(const Pattern& pattern, std::string_view text);
 
 // The literal words every full match of `pattern` must start with (none if that cannot be
 // proven). Used to index patterns by the first one or two words of a node's text.
@@ -79,6 +77,11 @@ struct Captures {
   std::vector<std::pair<std::string_view, std::string_view>> named;
   std::string_view word;  // current word of a `split` anchor
 };
+
+// Whether `text` matches `pattern` whole (the fast paths included): what every selector uses.
+bool full_match(const Pattern& pattern, std::string_view text);
+// The same, filling `captures` (groups replaced, named groups appended) on a match.
+bool full_match(const Pattern& pattern, std::string_view text, Captures& captures);
 
 struct Hit {
   NodeId node = kNoNode;
@@ -141,6 +144,7 @@ struct Entry {
 struct ScalarDef {
   ValueType type = ValueType::string;
   std::vector<Entry> from;
+  bool all_self = false;            // every entry matches the anchor statement itself (finish_pack)
   std::optional<ValueSpec> direct;  // field given as a template over the anchor's captures
   std::vector<DefaultSpec> defaults;
 };

@@ -2,6 +2,7 @@
 // then per-anchor field lookups, defaults and derivations.
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
 #include "engine/engine.hpp"
 
@@ -23,6 +24,7 @@ struct Extractor {
   // Scratch space of read_field.
   std::vector<std::vector<Hit>> entry_hits_;
   std::vector<Candidate> candidates_;
+  Captures scratch_;
   // scope: parent lookups, cached per (entry, parent node): key -> hits.
   std::unordered_map<const Entry*,
                      std::unordered_map<NodeId, std::unordered_map<std::string, std::vector<Hit>>>>
@@ -35,6 +37,13 @@ struct Extractor {
     if (when >= 0 && !selector_found(when)) return false;
     if (unless >= 0 && selector_found(unless)) return false;
     return true;
+  }
+
+  // A rendered string value is moved in, not converted.
+  void set_value(ScalarReading& out, ValueType type, std::string&& text) {
+    if (type != ValueType::string) return set_value(out, type, std::as_const(text));
+    out.state = FactState::value;
+    out.value = std::move(text);
   }
 
   void set_value(ScalarReading& out, ValueType type, const std::string& text) {
@@ -76,6 +85,17 @@ struct Extractor {
     out.state = FactState::unset;
   }
 
+  // The value an entry gives for a statement it matched.
+  void set_entry_value(const Entry& entry, ValueType type, const Captures& captures,
+                       ScalarReading& out) {
+    if (entry.value.constant) {
+      out.state = FactState::value;
+      out.value = *entry.value.constant;
+      return;
+    }
+    set_value(out, type, entry.value.apply(captures, type == ValueType::integer));
+  }
+
   // Chooses among candidate hits: the last statement in config order wins; on one statement
   // the first entry that matched.
   void pick(const std::vector<Candidate>& candidates, const ScalarDef& def, ScalarReading& out) {
@@ -93,14 +113,7 @@ struct Extractor {
       apply_defaults(def.defaults, def.type, out);
       return;
     }
-    const Entry& entry = def.from[best->entry];
-    if (entry.value.constant) {
-      out.state = FactState::value;
-      out.value = *entry.value.constant;
-    } else {
-      set_value(out, def.type,
-                entry.value.apply(best->hit->captures, def.type == ValueType::integer));
-    }
+    set_entry_value(def.from[best->entry], def.type, best->hit->captures, out);
     out.line = best->hit->line;
   }
 
@@ -148,6 +161,23 @@ struct Extractor {
       return out;
     }
     const NodeRef node = tree.ref(anchor_hit.node);
+    if (def.all_self) {
+      // Every candidate is the anchor statement itself: the first entry that matches wins.
+      for (const Entry& entry : def.from) {
+        if (!conditions_hold(entry.when, entry.unless)) continue;
+        scratch_.named.clear();
+        const Pattern& pattern = pack.patterns[static_cast<std::size_t>(entry.selector.match)];
+        if (!full_match(pattern, node.text(), scratch_)) continue;
+        // Templates may also name the anchor's captures.
+        scratch_.named.insert(scratch_.named.end(), anchor_captures.named.begin(),
+                              anchor_captures.named.end());
+        set_entry_value(entry, def.type, scratch_, out);
+        out.line = node.line();
+        return out;
+      }
+      apply_defaults(def.defaults, def.type, out);
+      return out;
+    }
     // Reused between fields: a record's fields are read one after the other.
     std::vector<std::vector<Hit>>& entry_hits = entry_hits_;
     if (entry_hits.size() < def.from.size()) entry_hits.resize(def.from.size());

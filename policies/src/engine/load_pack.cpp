@@ -775,6 +775,8 @@ bool finish_pack(Pack& pack, LoadContext& load) {
   pack.defs = std::move(ordered);
   // Values that need no capture are converted once here, not once per statement.
   auto fold_constants = [](ScalarDef& def) {
+    def.all_self = !def.from.empty() && std::all_of(def.from.begin(), def.from.end(),
+                                                    [](const Entry& e) { return e.self; });
     const bool integer = def.type == ValueType::integer;
     for (Entry& entry : def.from) {
       if (!entry.value.tmpl.constant()) continue;

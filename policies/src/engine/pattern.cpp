@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <deque>
 
 #include "engine/engine.hpp"
 
@@ -581,14 +582,26 @@ class TreeWalker {
  public:
   TreeWalker(const Pack& pack, std::vector<std::vector<Hit>>& hits) : pack_(pack), hits_(hits) {}
 
-  void walk(NodeRef parent, std::vector<WalkState> states) {
+  void walk(NodeRef root) {
+    levels_.clear();
+    levels_.emplace_back().push_back(WalkState{});
+    walk(root, 0);
+  }
+
+ private:
+  // Matches the children of `parent` against the trie states of levels_[depth] (which it may
+  // extend with their '**' closure); the states reached go to levels_[depth + 1], reused from
+  // one child to the next.
+  void walk(NodeRef parent, std::size_t depth) {
+    std::vector<WalkState>& states = levels_[depth];
     // Zero-level closure of '**'.
     const std::size_t initial = states.size();
     for (std::size_t s = 0; s < initial; ++s) {
       const int star = pack_.trie[static_cast<std::size_t>(states[s].trie)].star;
       if (star >= 0 && !has_state(states, star)) states.push_back({star, states[s].named});
     }
-    std::vector<WalkState> next;
+    if (levels_.size() <= depth + 1) levels_.emplace_back();  // a deque: `states` stays valid
+    std::vector<WalkState>& next = levels_[depth + 1];
     for (NodeRef child : parent.children()) {
       if (child.inactive()) continue;
       const std::string_view text = child.text();
@@ -642,11 +655,10 @@ class TreeWalker {
           if (t.is_star && !has_state(next, state.trie)) next.push_back(state);
         }
       }
-      if (!next.empty()) walk(child, next);
+      if (!next.empty()) walk(child, depth + 1);
     }
   }
 
- private:
   static bool has_state(const std::vector<WalkState>& states, int trie) {
     for (const WalkState& s : states)
       if (s.trie == trie) return true;
@@ -654,7 +666,8 @@ class TreeWalker {
   }
   const Pack& pack_;
   std::vector<std::vector<Hit>>& hits_;
-  Captures scratch_;  // a terminal's match before it becomes a hit
+  Captures scratch_;                           // a terminal's match before it becomes a hit
+  std::deque<std::vector<WalkState>> levels_;  // trie states by tree depth
 };
 
 void relative_walk(const Pack& pack, const Selector& selector, NodeRef node, std::size_t step,
@@ -697,6 +710,10 @@ void relative_walk(const Pack& pack, const Selector& selector, NodeRef node, std
 
 bool full_match(const Pattern& pattern, std::string_view text) {
   return match_pattern(pattern, text, nullptr, nullptr);
+}
+
+bool full_match(const Pattern& pattern, std::string_view text, Captures& captures) {
+  return match_pattern(pattern, text, &captures, nullptr);
 }
 
 bool Anchor::is_child_entry(int field, int entry) const {
@@ -746,7 +763,7 @@ std::vector<std::vector<Hit>> Pack::walk(const ConfigTree& tree) const {
   std::vector<std::vector<Hit>> hits(absolute.size());
   if (trie.empty()) return hits;
   TreeWalker walker(*this, hits);
-  walker.walk(tree.root(), {WalkState{}});
+  walker.walk(tree.root());
   return hits;
 }
 
