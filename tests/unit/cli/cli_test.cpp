@@ -1,6 +1,4 @@
 // The `detect` and `parse` subcommands, run as the built binary.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
@@ -17,6 +16,7 @@ using netaudit::test::CommandResult;
 using netaudit::test::fixture_dir;
 using netaudit::test::netaudit_binary;
 using netaudit::test::run_command;
+using netaudit::test::TempDir;
 
 namespace {
 
@@ -48,32 +48,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   }
   return lines;
 }
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("netaudit-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  fs::path write(const std::string& name, const std::string& content) const {
-    const fs::path file = path_ / name;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::size_t regular_files_under(const fs::path& dir) {
   std::size_t count = 0;
@@ -129,7 +103,7 @@ TEST_CASE("cli: detect text output is one tab-separated line per file, in argume
 }
 
 TEST_CASE("cli: detect exits 2 for bad files but still reports the good ones") {
-  ScratchDir dir;
+  TempDir dir{"netaudit-cli"};
   dir.write("good/r1.cfg",
             "feature bgp\nfeature telnet\nvrf context management\n  ip route 0.0.0.0/0 10.0.0.1\n");
   dir.write("empty.cfg", "");
@@ -213,7 +187,7 @@ TEST_CASE("cli: parse --platform and --syntax override detection and a bad platf
 }
 
 TEST_CASE("cli: parse exit codes and messages for unusable input") {
-  ScratchDir dir;
+  TempDir dir{"netaudit-cli"};
   const fs::path missing = dir.path() / "missing.cfg";
   const CommandResult not_there = run_netaudit("parse " + quoted(missing), true);
   CHECK(not_there.exit_code == 2);
@@ -247,7 +221,7 @@ TEST_CASE("cli: parse exit codes and messages for unusable input") {
 }
 
 TEST_CASE("cli: parse reports input warnings with file and line, and still prints the tree") {
-  ScratchDir dir;
+  TempDir dir{"netaudit-cli"};
   const fs::path file = dir.write(
       "latin1.cfg", "hostname r1\nsnmp-server location B\xE9timent\nline vty 0 4\n login\n");
   const CommandResult result = run_netaudit("parse --platform cisco_ios " + quoted(file), true);
@@ -257,7 +231,7 @@ TEST_CASE("cli: parse reports input warnings with file and line, and still print
 }
 
 TEST_CASE("cli: parse of unrecognised text says so and parses by the text's shape") {
-  ScratchDir dir;
+  TempDir dir{"netaudit-cli"};
   const fs::path file = dir.write("notes.txt", "alpha {\n    beta gamma;\n}\n");
   const CommandResult result = run_netaudit("parse " + quoted(file), true);
   CHECK(result.exit_code == 0);

@@ -1,6 +1,4 @@
 // The input checks every subcommand shares: load_config_file() and check_config_text().
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -10,40 +8,15 @@
 
 #include "netaudit/policies/detect.hpp"
 #include "netaudit/policies/parse.hpp"
+#include "temp_dir.hpp"
 
 using netaudit::check_config_text;
 using netaudit::InputLimits;
 using netaudit::load_config_file;
 using netaudit::LoadResult;
+using netaudit::test::TempDir;
 
 namespace {
-
-// A scratch folder removed with everything in it when the test ends.
-class ScratchDir {
- public:
-  ScratchDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("netaudit-input-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  std::string write(const std::string& name, const std::string& content) const {
-    const auto file = path_ / name;
-    std::ofstream(file, std::ios::binary) << content;
-    return file.string();
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  std::filesystem::path path_;
-};
 
 std::string random_bytes(std::size_t size, unsigned seed) {
   std::mt19937 generator(seed);
@@ -63,7 +36,7 @@ TEST_CASE("input: an empty or blank file is refused with its name") {
     CHECK_FALSE(result.source);
     CHECK(result.error == "r1.cfg: empty file (no configuration statements)");
   }
-  ScratchDir dir;
+  TempDir dir{"netaudit-input"};
   const LoadResult from_disk = load_config_file(dir.write("empty.cfg", ""));
   CHECK_FALSE(from_disk.source);
   CHECK(from_disk.error.find("empty.cfg: empty file") != std::string::npos);
@@ -131,7 +104,7 @@ TEST_CASE("input: the size cap refuses larger input and names the limit") {
   CHECK_FALSE(refused.source);
   CHECK(refused.error == "t.cfg: 101 bytes is over the input limit of 100 bytes");
 
-  ScratchDir dir;
+  TempDir dir{"netaudit-input"};
   const std::string path = dir.write("big.cfg", "hostname r1\n" + std::string(200, '!') + "\n");
   const LoadResult from_disk = load_config_file(path, InputLimits{100});
   CHECK_FALSE(from_disk.source);
@@ -141,7 +114,7 @@ TEST_CASE("input: the size cap refuses larger input and names the limit") {
 }
 
 TEST_CASE("input: a missing file or a directory gets a clear error naming it") {
-  ScratchDir dir;
+  TempDir dir{"netaudit-input"};
   const std::string missing = (dir.path() / "nope.cfg").string();
   const LoadResult not_there = load_config_file(missing);
   CHECK_FALSE(not_there.source);
