@@ -371,8 +371,9 @@ bool compare(const Condition& c, const Scalar& value) {
     case Op::matches:
     case Op::not_matches: {
       const std::string* text = std::get_if<std::string>(&value);
-      const bool m = text != nullptr ? RE2::FullMatch(*text, *c.regex)
-                                     : RE2::FullMatch(scalar_to_string(value), *c.regex);
+      const std::string other = text != nullptr ? std::string() : scalar_to_string(value);
+      const re2::StringPiece subject(text != nullptr ? *text : other);
+      const bool m = c.regex->Match(subject, 0, subject.size(), RE2::ANCHOR_BOTH, nullptr, 0);
       return c.op == Op::matches ? m : !m;
     }
     default:
@@ -428,49 +429,82 @@ void add_unique(std::vector<std::string>& out, const std::string& reason) {
     out.push_back(reason);
 }
 
-std::string default_note(const std::string& note) {
-  return "platform default: " + note;
+// Adds `prefix` + `text` to the notes unless it is there already (built only when missing: a
+// platform default is cited once per record of a long list).
+void add_note(std::vector<std::string>& notes, std::string_view prefix, std::string_view text) {
+  const std::size_t size = prefix.size() + text.size();
+  if (size == 0) return;
+  for (const std::string& n : notes)
+    if (n.size() == size && std::string_view(n).substr(0, prefix.size()) == prefix &&
+        std::string_view(n).substr(prefix.size()) == text)
+      return;
+  notes.push_back(std::string(prefix).append(text));
+}
+
+Tri reading_tri(const Condition& c, const ScalarReading& r) {
+  switch (r.state) {
+    case FactState::value:
+      return compare(c, r.value) ? Tri::yes : Tri::no;
+    case FactState::unset:
+      return compare_unset(c) ? Tri::yes : Tri::no;
+    case FactState::unknown:
+    case FactState::undefined:
+      return Tri::unknown;
+    case FactState::not_applicable:
+      return Tri::na;
+    case FactState::error:
+      return Tri::error;
+  }
+  return Tri::error;
+}
+
+// Adds to `out` what reading `r` (of `fact`, or of its field `field`) rests on. An unset field
+// of a record adds nothing: the record's own line is the evidence.
+void reading_evidence(const ScalarReading& r, std::string_view fact, std::string_view field,
+                      const std::string& platform, CondResult& out) {
+  auto shown_name = [&] {
+    std::string name(fact);
+    if (!field.empty()) name.append(".").append(field);
+    return name;
+  };
+  switch (r.state) {
+    case FactState::value:
+      if (r.line != 0) out.lines.push_back(r.line);
+      out.lines.insert(out.lines.end(), r.derived_lines.begin(), r.derived_lines.end());
+      if (r.from_default)
+        add_note(out.notes, "platform default: ", r.note);
+      else if (r.line == 0 && r.derived_lines.empty() && !r.note.empty())
+        add_note(out.notes, "", r.note);
+      return;
+    case FactState::unset:
+      if (field.empty()) add_note(out.notes, "not configured: ", fact);
+      return;
+    case FactState::unknown:
+      if (r.line != 0) out.lines.push_back(r.line);
+      out.lines.insert(out.lines.end(), r.derived_lines.begin(), r.derived_lines.end());
+      add_note(out.notes, "unknown: ", r.note);
+      add_unique(out.reasons, r.note);
+      return;
+    case FactState::not_applicable:
+      add_unique(out.reasons, r.note);
+      return;
+    case FactState::undefined: {
+      const std::string reason = "the " + platform + " pack does not read '" + shown_name() + "'";
+      add_unique(out.reasons, reason);
+      add_note(out.notes, "", reason);
+      return;
+    }
+    case FactState::error:
+      add_unique(out.reasons, shown_name() + ": " + r.note);
+      return;
+  }
 }
 
 CondResult eval_reading(const Condition& c, const ScalarReading& r, const std::string& name,
-                        const std::string& /*meaning*/, const std::string& platform) {
+                        const std::string& platform) {
   CondResult out;
-  switch (r.state) {
-    case FactState::value:
-      out.tri = compare(c, r.value) ? Tri::yes : Tri::no;
-      if (r.line != 0) out.lines.push_back(r.line);
-      if (r.from_default) add_note(out.notes, default_note(r.note));
-      for (std::uint32_t l : r.derived_lines)
-        out.lines.push_back(l);
-      if (!r.from_default && r.line == 0 && r.derived_lines.empty() && !r.note.empty())
-        add_note(out.notes, r.note);
-      return out;
-    case FactState::unset:
-      out.tri = compare_unset(c) ? Tri::yes : Tri::no;
-      add_note(out.notes, "not configured: " + name);
-      return out;
-    case FactState::unknown:
-      out.tri = Tri::unknown;
-      if (r.line != 0) out.lines.push_back(r.line);
-      for (std::uint32_t l : r.derived_lines)
-        out.lines.push_back(l);
-      add_note(out.notes, "unknown: " + r.note);
-      out.reasons.push_back(r.note);
-      return out;
-    case FactState::not_applicable:
-      out.tri = Tri::na;
-      out.reasons.push_back(r.note);
-      return out;
-    case FactState::undefined:
-      out.tri = Tri::unknown;
-      out.reasons.push_back("the " + platform + " pack does not read '" + name + "'");
-      add_note(out.notes, out.reasons.back());
-      return out;
-    case FactState::error:
-      out.tri = Tri::error;
-      out.reasons.push_back(name + ": " + r.note);
-      return out;
-  }
+  out.tri = reading_tri(c, r);
+  reading_evidence(r, name, {}, platform, out);
   return out;
 }
 
@@ -504,23 +538,6 @@ CondResult combine(const Condition::Kind kind, std::vector<CondResult> parts) {
 // Item conditions run once per record of a list (every interface of a chassis), so they are
 // evaluated in two steps: the verdict first, without evidence and without allocating, then the
 // evidence only for the records a quantifier cites.
-
-Tri reading_tri(const Condition& c, const ScalarReading& r) {
-  switch (r.state) {
-    case FactState::value:
-      return compare(c, r.value) ? Tri::yes : Tri::no;
-    case FactState::unset:
-      return compare_unset(c) ? Tri::yes : Tri::no;
-    case FactState::unknown:
-    case FactState::undefined:
-      return Tri::unknown;
-    case FactState::not_applicable:
-      return Tri::na;
-    case FactState::error:
-      return Tri::error;
-  }
-  return Tri::error;
-}
 
 // The verdict all_of / any_of give to their parts' verdicts (`seen`: a bit per Tri).
 Tri combined_tri(Condition::Kind kind, unsigned seen) {
@@ -557,14 +574,8 @@ void item_evidence(const Condition& c, const Record& record, Tri tri, const Fact
   switch (c.kind) {
     case Condition::field: {
       const ScalarReading& r = record.fields[static_cast<std::size_t>(c.field_index)];
-      // An unset field of a record is "not configured" on that record: the record's line is
-      // the evidence, not a generic note.
-      if (r.state == FactState::unset) return;
       const FieldSpec& fs = spec.fields[static_cast<std::size_t>(c.field_index)];
-      const CondResult one = eval_reading(c, r, spec.name + "." + fs.name, fs.meaning, platform);
-      merge_evidence(out, one);
-      for (const std::string& reason : one.reasons)
-        add_unique(out.reasons, reason);
+      reading_evidence(r, spec.name, fs.name, platform, out);
       return;
     }
     case Condition::all_of:
@@ -587,7 +598,7 @@ void item_evidence(const Condition& c, const Record& record, Tri tri, const Fact
 
 void record_evidence(const Record& record, CondResult& out) {
   if (record.line != 0) out.lines.push_back(record.line);
-  if (record.from_default) add_note(out.notes, default_note(record.note));
+  if (record.from_default) add_note(out.notes, "platform default: ", record.note);
 }
 
 CondResult eval_list(const Condition& c, const FactReading& reading, const FactSpec& spec,
@@ -728,7 +739,7 @@ CondResult evaluate(const Condition& c, const EvalContext& context) {
     case Condition::scalar: {
       const FactSpec& spec = facts.spec(c.fact);
       return eval_reading(c, facts.readings[static_cast<std::size_t>(c.fact)].scalar, spec.name,
-                          spec.meaning, facts.platform);
+                          facts.platform);
     }
     case Condition::list:
       return eval_list(c, facts.readings[static_cast<std::size_t>(c.fact)], facts.spec(c.fact),

@@ -41,7 +41,6 @@ struct Pattern {
   std::vector<std::pair<std::string, int>> named;  // named groups
 };
 
-
 // The literal words every full match of `pattern` must start with (none if that cannot be
 // proven). Used to index patterns by the first one or two words of a node's text.
 std::vector<std::string> literal_words(std::string_view pattern);
@@ -63,7 +62,6 @@ struct WordHash {
     return static_cast<std::size_t>(h);
   }
 };
-using WordIndex = std::unordered_map<std::string, std::vector<int>, WordHash, std::equal_to<>>;
 
 inline constexpr int kAnyDepth = -1;  // '**' in a path
 
@@ -168,8 +166,11 @@ struct Anchor {
     int pattern = -1;
   };
   std::vector<ChildEntry> child_entries;
-  WordIndex child_by_word;
-  WordIndex child_by_two;
+  struct ChildBucket {
+    std::vector<int> one_word;                                        // child_entries indices
+    std::vector<std::pair<std::string, std::vector<int>>> two_words;  // by "word1 word2"
+  };
+  std::unordered_map<std::string, ChildBucket, WordHash, std::equal_to<>> child_by_word;
   std::vector<int> child_unindexed;
   bool is_child_entry(int field, int entry) const;
 };
@@ -202,8 +203,8 @@ struct FactDef {
 struct TrieNode {
   struct Edge {
     int pattern = -1;
-    int target = -1;    // trie node (for path edges)
-    int selector = -1;  // absolute selector id (for terminal edges)
+    int target = -1;             // trie node (for path edges)
+    std::vector<int> selectors;  // absolute selector ids (terminal edges: one match serves all)
   };
   std::vector<Edge> edges;      // path steps
   std::vector<Edge> terminals;  // selector matches
@@ -249,9 +250,10 @@ struct TaggedHit {
   int entry = -1;
   Hit hit;
 };
-// One pass over the anchor node's children for every indexed field entry (replaces `out`).
-void match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
-                    const Captures& anchor_captures, std::vector<TaggedHit>& out);
+// One pass over the anchor node's children for every indexed field entry: fills out[0, n) and
+// returns n (elements past n are kept as scratch space, so a record's matches reuse them).
+std::size_t match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
+                           const Captures& anchor_captures, std::vector<TaggedHit>& out);
 
 // Matches a relative selector under `anchor` (or its own text when `self`).
 void match_relative(const Pack& pack, const Selector& selector, NodeRef anchor, bool self,

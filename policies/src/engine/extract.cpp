@@ -15,7 +15,8 @@ struct Extractor {
   const ConfigTree& tree;
   const std::vector<std::vector<Hit>>& hits;
   DeviceFacts& facts;
-  std::vector<TaggedHit> child_hits_;  // the current record's children matches
+  std::vector<TaggedHit> child_hits_;  // the current record's children matches: [0, count)
+  std::size_t child_hit_count_ = 0;
   // A hit that may give a reading, and the index of the entry that matched it.
   struct Candidate {
     const Hit* hit;
@@ -200,8 +201,10 @@ struct Extractor {
         continue;
       }
       if (anchor.is_child_entry(field, static_cast<int>(i))) {
-        for (const TaggedHit& t : child_hits_)
+        for (std::size_t h = 0; h < child_hit_count_; ++h) {
+          const TaggedHit& t = child_hits_[h];
           if (t.field == field && t.entry == static_cast<int>(i)) candidates.push_back({&t.hit, i});
+        }
         continue;
       }
       match_relative(pack, entry.selector, node, entry.self, entry_hits[i]);
@@ -222,7 +225,7 @@ struct Extractor {
     Record record;
     record.line = hit.line;
     record.fields.resize(spec.fields.size());
-    match_children(pack, anchor, tree.ref(hit.node), captures, child_hits_);
+    child_hit_count_ = match_children(pack, anchor, tree.ref(hit.node), captures, child_hits_);
     for (std::size_t f = 0; f < spec.fields.size(); ++f) {
       if (!anchor.fields[f]) continue;
       record.fields[f] = read_field(*anchor.fields[f], static_cast<int>(f), anchor, hit, captures);

@@ -489,12 +489,18 @@ void Pack::build_trie() {
       if (target < 0) {
         trie.push_back(TrieNode{});
         target = static_cast<int>(trie.size() - 1);
-        trie[static_cast<std::size_t>(node)].edges.push_back({step, target, -1});
+        trie[static_cast<std::size_t>(node)].edges.push_back({step, target, {}});
       }
       node = target;
     }
-    trie[static_cast<std::size_t>(node)].terminals.push_back(
-        {absolute[s].match, -1, static_cast<int>(s)});
+    auto& terminals = trie[static_cast<std::size_t>(node)].terminals;
+    auto same = std::find_if(terminals.begin(), terminals.end(), [&](const TrieNode::Edge& e) {
+      return e.pattern == absolute[s].match;
+    });
+    if (same == terminals.end())
+      terminals.push_back({absolute[s].match, -1, {static_cast<int>(s)}});
+    else
+      same->selectors.push_back(static_cast<int>(s));
   }
   auto index = [&](TrieNode& t, bool terminals) {
     const auto& edges = terminals ? t.terminals : t.edges;
@@ -624,7 +630,9 @@ class TreeWalker {
           hit.captures.named = state.named;
           hit.captures.named.insert(hit.captures.named.end(), scratch_.named.begin(),
                                     scratch_.named.end());
-          hits_[static_cast<std::size_t>(edge.selector)].push_back(std::move(hit));
+          for (std::size_t i = 1; i < edge.selectors.size(); ++i)
+            hits_[static_cast<std::size_t>(edge.selectors[i])].push_back(hit);
+          hits_[static_cast<std::size_t>(edge.selectors[0])].push_back(std::move(hit));
         };
         auto try_edge = [&](int e) {
           const TrieNode::Edge& edge = t.edges[static_cast<std::size_t>(e)];
@@ -722,41 +730,45 @@ bool Anchor::is_child_entry(int field, int entry) const {
   return false;
 }
 
-void match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
-                    const Captures& anchor_captures, std::vector<TaggedHit>& out) {
-  out.clear();
-  if (anchor.child_entries.empty()) return;
+std::size_t match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
+                           const Captures& anchor_captures, std::vector<TaggedHit>& out) {
+  std::size_t used = 0;
+  if (anchor.child_entries.empty()) return used;
   for (NodeRef child : node.children()) {
     if (child.inactive()) continue;
     const std::string_view text = child.text();
     auto attempt = [&](int index) {
       const Anchor::ChildEntry& ce = anchor.child_entries[static_cast<std::size_t>(index)];
-      TaggedHit tagged{ce.field, ce.entry, {}};
-      if (match_pattern(pack.patterns[static_cast<std::size_t>(ce.pattern)], text,
-                        &tagged.hit.captures, nullptr)) {
-        tagged.hit.node = child.id();
-        tagged.hit.line = child.line();
-        tagged.hit.captures.named.insert(tagged.hit.captures.named.end(),
-                                         anchor_captures.named.begin(),
-                                         anchor_captures.named.end());
-        out.push_back(std::move(tagged));
-      }
+      if (used == out.size()) out.emplace_back();
+      TaggedHit& tagged = out[used];
+      tagged.hit.captures.named.clear();
+      if (!match_pattern(pack.patterns[static_cast<std::size_t>(ce.pattern)], text,
+                         &tagged.hit.captures, nullptr))
+        return;
+      tagged.field = ce.field;
+      tagged.entry = ce.entry;
+      tagged.hit.node = child.id();
+      tagged.hit.line = child.line();
+      tagged.hit.captures.named.insert(tagged.hit.captures.named.end(),
+                                       anchor_captures.named.begin(), anchor_captures.named.end());
+      ++used;
     };
     const std::string_view word = first_word_of(text);
-    if (!anchor.child_by_word.empty())
-      if (auto it = anchor.child_by_word.find(word); it != anchor.child_by_word.end())
-        for (int i : it->second)
-          attempt(i);
-    if (!anchor.child_by_two.empty()) {
-      const std::string_view two = first_two_of(text, word);
-      if (!two.empty())
-        if (auto it = anchor.child_by_two.find(two); it != anchor.child_by_two.end())
-          for (int i : it->second)
-            attempt(i);
+    if (auto it = anchor.child_by_word.find(word); it != anchor.child_by_word.end()) {
+      for (int i : it->second.one_word)
+        attempt(i);
+      if (!it->second.two_words.empty()) {
+        const std::string_view two = first_two_of(text, word);
+        for (const auto& [key, indices] : it->second.two_words)
+          if (key == two)
+            for (int i : indices)
+              attempt(i);
+      }
     }
     for (int i : anchor.child_unindexed)
       attempt(i);
   }
+  return used;
 }
 
 std::vector<std::vector<Hit>> Pack::walk(const ConfigTree& tree) const {
