@@ -18,6 +18,7 @@ using netaudit::test::has_warning_at;
 using netaudit::test::is_multiline;
 using netaudit::test::nth_child;
 using netaudit::test::parse_fixture;
+using netaudit::test::regular_files_in;
 using netaudit::test::tree_has_text;
 
 namespace {
@@ -370,10 +371,8 @@ TEST_CASE("block and menu: every file of the shared corpus parses") {
     std::size_t nodes = 0;
     for (bool malformed : {false, true}) {
       const auto dir = malformed ? *corpus / "malformed" / family.folder : *corpus / family.folder;
-      if (!std::filesystem::is_directory(dir)) continue;
-      for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        if (!entry.is_regular_file()) continue;
-        const std::string path = entry.path().string();
+      for (const std::filesystem::path& file : regular_files_in(dir)) {
+        const std::string path = file.string();
         INFO(path);
         netaudit::LoadResult loaded = netaudit::load_config_file(path);
         REQUIRE(loaded.source);
@@ -381,7 +380,7 @@ TEST_CASE("block and menu: every file of the shared corpus parses") {
             netaudit::parse_config(std::move(loaded.source->text), family.syntax);
         INFO(describe(parsed.warnings));
         CHECK(parsed.tree.node_count() > 1);
-        const bool broken = malformed || known_broken.count(entry.path().filename().string()) != 0;
+        const bool broken = malformed || known_broken.count(file.filename().string()) != 0;
         if (broken) {
           if (!malformed) CHECK_FALSE(parsed.warnings.empty());
         } else {

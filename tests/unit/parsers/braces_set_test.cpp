@@ -22,6 +22,7 @@ using netaudit::test::describe;
 using netaudit::test::has_warning_at;
 using netaudit::test::max_depth;
 using netaudit::test::parse_fixture;
+using netaudit::test::regular_files_in;
 
 namespace {
 
@@ -679,15 +680,13 @@ TEST_CASE("corpus: every braces, set and XML file parses without unexpected warn
   std::size_t counts[3] = {};
   for (const std::string& folder : folders) {
     const auto dir = *corpus / folder;
-    if (!std::filesystem::is_directory(dir)) continue;
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-      if (!entry.is_regular_file()) continue;
-      const auto loaded = netaudit::load_config_file(entry.path().string());
+    for (const std::filesystem::path& file : regular_files_in(dir)) {
+      const auto loaded = netaudit::load_config_file(file.string());
       if (!loaded.source) continue;
       const Family family = family_of(loaded.source->text);
       if (family == Family::other) {
         std::cout << "  not a braces/set/xml file, skipped: " << folder << "/"
-                  << entry.path().filename().string() << "\n";
+                  << file.filename().string() << "\n";
         ++skipped;
         continue;
       }
@@ -699,7 +698,7 @@ TEST_CASE("corpus: every braces, set and XML file parses without unexpected warn
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count();
-      INFO(entry.path().string() << "\n" << describe(result.warnings));
+      INFO(file.string() << "\n" << describe(result.warnings));
       CHECK(result.warnings.empty());
       CHECK(result.tree.node_count() > 1);
       CHECK(ms < 5000.0);
@@ -717,9 +716,8 @@ TEST_CASE("corpus: every braces, set and XML file parses without unexpected warn
   for (const std::string_view folder :
        {"juniper_junos", "juniper_junos_set", "netconf_xml", "paloalto_panos_cli"}) {
     const auto dir = *corpus / "malformed" / folder;
-    if (!std::filesystem::is_directory(dir)) continue;
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-      const auto loaded = netaudit::load_config_file(entry.path().string());
+    for (const std::filesystem::path& file : regular_files_in(dir)) {
+      const auto loaded = netaudit::load_config_file(file.string());
       if (!loaded.source) continue;
       const Family family = family_of(loaded.source->text);
       const Syntax syntax = family == Family::xml   ? Syntax::xml
@@ -728,7 +726,7 @@ TEST_CASE("corpus: every braces, set and XML file parses without unexpected warn
       const ParseResult result = netaudit::parse_config(loaded.source->text, syntax);
       ++malformed;
       warned += !result.warnings.empty();
-      std::cout << "  malformed " << folder << "/" << entry.path().filename().string() << ": "
+      std::cout << "  malformed " << folder << "/" << file.filename().string() << ": "
                 << result.warnings.size() << " warning(s)"
                 << (result.warnings.empty() ? "" : ", first: " + result.warnings[0].message)
                 << "\n";

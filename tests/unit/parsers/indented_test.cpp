@@ -20,6 +20,7 @@ using netaudit::test::has_warning_at;
 using netaudit::test::is_multiline;
 using netaudit::test::nth_child;
 using netaudit::test::parse_fixture;
+using netaudit::test::regular_files_in;
 using netaudit::test::tree_has_text;
 
 namespace {
@@ -516,10 +517,8 @@ TEST_CASE("indented: every file of the shared corpus parses") {
   for (bool malformed : {false, true}) {
     for (const char* folder : folders) {
       const auto dir = malformed ? *corpus / "malformed" / folder : *corpus / folder;
-      if (!std::filesystem::is_directory(dir)) continue;
-      for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        if (!entry.is_regular_file()) continue;
-        const std::string path = entry.path().string();
+      for (const std::filesystem::path& file : regular_files_in(dir)) {
+        const std::string path = file.string();
         INFO(path);
         netaudit::LoadResult loaded = netaudit::load_config_file(path);
         REQUIRE(loaded.source);

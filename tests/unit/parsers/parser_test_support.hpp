@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,6 +24,17 @@ inline ParseResult parse_fixture(const std::string& relative, Syntax syntax) {
   std::string text = read_file(path);
   REQUIRE_FALSE(text.empty());
   return parse_config(std::move(text), syntax);
+}
+
+// The regular files of a corpus folder, in directory order; none when the folder is absent
+// (a corpus copy need not have every platform).
+inline std::vector<std::filesystem::path> regular_files_in(const std::filesystem::path& dir) {
+  std::vector<std::filesystem::path> files;
+  if (!std::filesystem::is_directory(dir)) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  return files;
 }
 
 inline std::string describe(const std::vector<Diagnostic>& warnings) {
