@@ -1,7 +1,8 @@
 // Volatile-line removal and secret redaction, line by line, with RE2::Set prefilters so each
 // line is scanned once per set rather than once per pattern. A few secrets are recognisable only
 // from the enclosing block (SNMP community names on FortiOS and RouterOS); BlockContext tracks
-// just enough of the block structure for those.
+// just enough of the block structure for those. SNMP community rules are marked, so that the
+// well-known defaults `public`/`private` they capture stay readable (the audit needs to see them).
 #include "netaudit/collectors/normalise.hpp"
 
 #include <re2/re2.h>
@@ -9,7 +10,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <stdexcept>
+#include <vector>
 
 #include "netaudit/collectors/errors.hpp"
 
@@ -36,17 +39,6 @@ const std::vector<std::string> kCommonSecretPatterns = {
         kQualifiers + R"(\s+)" + kValue,
     R"((?i)(?:^|[\s-])(?:password|passwd|secret|pre-shared-key|authentication-key|private-key)=)" +
         kValue,
-    // SNMP communities (IOS, NX-OS, EOS, XR, ASA, VRP, SR OS, Junos/VyOS set and braces).
-    R"((?i)^\s*snmp-server community )" + kValue,
-    R"((?i)^\s*snmp-server host \S+ .*?\bversion (?:1|2c) )" + kValue,
-    R"((?i)^\s*snmp-server host .*\bcommunity )" + kValue,
-    R"(^\s*snmp-agent community (?:read|write) (?:cipher )?)" + kValue,
-    R"(^\s*community )" + kValue + R"( (?:r|rw|rwa|mgmt|vpls-mgmt)\b)",
-    R"(^\s*community )" + kValue + R"( \{\s*$)",
-    R"(^set (?:service )?snmp community )" + kValue,
-    R"(\bsnmp-community-string )" + kValue,
-    // RouterOS `/snmp set trap-community=X` names a community.
-    R"((?:^|\s)trap-community=)" + kValue,
     // SNMPv3 user auth/priv passphrases.
     R"((?i)\bauth (?:md5|sha\S*) )" + kValue,
     R"((?i)\bpriv (?:des|3des|aes(?: [0-9]+)?) )" + kValue,
@@ -67,9 +59,64 @@ const std::vector<std::string> kCommonSecretPatterns = {
     R"(\bENC ([^\s"';]+))",
     R"((%\^%#.*?%\^%#|%@%@.*?%@%@|%\$%\$.*?%\$%\$))",
     // XML (NETCONF replies, PAN-OS): a secret element with its text on one line.
-    R"(<(?:[\w-]+:)?(?:password|phash|secret|key|community-string|authentication-key|)"
+    R"(<(?:[\w-]+:)?(?:password|phash|secret|key|authentication-key|)"
     R"(private-key|pre-shared-key|passphrase|encrypted-password|shared-secret|psk)>([^<]+)<)",
 };
+
+// SNMP v1/v2c community names. They are secrets like the rest, except the well-known defaults
+// `public` and `private`: those stay readable, because a config that uses them must still show
+// it after collection (the audit's default-community control looks for them, and a marker would
+// make it pass silently). Only a value these rules (or the block-scoped ones) capture is a
+// community; `password public` elsewhere is redacted as usual.
+const std::vector<std::string> kCommunityPatterns = {
+    // IOS, NX-OS, EOS, XR, ASA, Aruba, EFOS; trap hosts (IOS-style `snmp-server host H [traps]
+    // version 2c X`, Netgear `snmp host H enable version 2c "X"`, ASA `... community X`).
+    R"((?i)^\s*snmp-server community )" + kValue,
+    R"((?i)^\s*snmp(?:-server)? host \S+ .*?\bversion (?:1|2c) )" + kValue,
+    R"((?i)^\s*snmp-server host .*\bcommunity )" + kValue,
+    // VRP / Comware.
+    R"(^\s*snmp-agent community (?:read|write) (?:cipher )?)" + kValue,
+    // SR OS classic (`community "X" [hash|hash2] r version both`), SR OS MD-CLI, Junos and VyOS
+    // braces (`community "X" {`).
+    R"(^\s*community )" + kValue + R"( (?:hash2? )?(?:r|rw|rwa|mgmt|vpls-mgmt)\b)",
+    R"(^\s*community )" + kValue + R"( \{\s*$)",
+    // `snmp community X` after a space or at the start, never after `/` (a RouterOS menu path,
+    // `/snmp community add ...`, is not a name): Junos/VyOS `set [service] snmp community X`,
+    // EXOS `configure snmp community "X" read-only`, Netgear `snmp community "X" ... ro`, SR OS
+    // MD-CLI flat `/configure system security snmp community "X" access-permissions r`.
+    R"((?:^|\s)snmp community )" + kValue,
+    // TNSR `snmp community community-name X ...`, F5 `community-name X`.
+    R"((?:^|\s)community-name )" + kValue,
+    // EXOS: `configure snmp add community readonly [encrypted] "X"`, `configure snmpv3 add
+    // community IDX [encrypted] name "X" ...` (the index is usually the name too),
+    // `configure snmp add trapreceiver H [port P] community X`.
+    R"(\bsnmp (?:add|delete) community (?:(?:readonly|readwrite|encrypted|hex) )*)" + kValue,
+    R"(\bsnmpv3 (?:add|delete) community (?:hex )?)" + kValue +
+        R"((?: (?:encrypted )?name (?:hex )?)" + kValue + ")?",
+    R"(\btrapreceiver \S+ .*?\bcommunity (?:(?:encrypted|hex) )*)" + kValue,
+    // SR OS `trap-target ... notify-community "X"` (clear text), VyOS `trap-target H community X`.
+    R"(\bnotify-community )" + kValue,
+    R"(\btrap-target \S+ community )" + kValue,
+    // PAN-OS; RouterOS `/snmp set trap-community=X`.
+    R"(\bsnmp-community-string )" + kValue,
+    R"((?:^|\s)trap-community=)" + kValue,
+    // XML: PAN-OS, IOS-XR NETCONF, pfSense/OPNsense.
+    R"(<(?:[\w-]+:)?(?:community-string|community-name|rocommunity|rwcommunity)>([^<]+)<)",
+};
+
+// `public` or `private`, any case, with or without quotes.
+bool is_well_known_community(std::string_view value) {
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+      value.back() == value.front())
+    value = value.substr(1, value.size() - 2);
+  const auto equals_ignoring_case = [value](std::string_view word) {
+    return value.size() == word.size() &&
+           std::equal(value.begin(), value.end(), word.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+  };
+  return equals_ignoring_case("public") || equals_ignoring_case("private");
+}
 
 // A value equal to one of these is a keyword of the command, not a secret
 // (`password encryption-key common`, `session shared-secret profile p0`, `key controller`).
@@ -94,7 +141,8 @@ const std::vector<std::string_view> kNotSecretValues = {"encryption-key",
                                                         "ENC",
                                                         "hash",
                                                         "hash2",
-                                                        "custom-hash"};
+                                                        "custom-hash",
+                                                        "community-name"};
 
 const std::vector<std::string> kCommonVolatilePatterns = {
     R"(^\s*!+\s*Last configuration change at)",
@@ -233,12 +281,21 @@ re2::RE2::Options quiet_options() {
 struct SecretRule {
   std::unique_ptr<re2::RE2> regex;
   int groups = 0;
+  bool community = false;  // captures SNMP community names (public/private stay readable)
 };
+
+// kCommonSecretPatterns then kCommunityPatterns.
+std::vector<std::string> all_common_secret_patterns() {
+  std::vector<std::string> patterns = kCommonSecretPatterns;
+  patterns.insert(patterns.end(), kCommunityPatterns.begin(), kCommunityPatterns.end());
+  return patterns;
+}
 
 }  // namespace
 
 const std::vector<std::string>& common_secret_patterns() {
-  return kCommonSecretPatterns;
+  static const std::vector<std::string> patterns = all_common_secret_patterns();
+  return patterns;
 }
 const std::vector<std::string>& common_volatile_patterns() {
   return kCommonVolatilePatterns;
@@ -248,11 +305,12 @@ struct Normaliser::Impl {
   re2::RE2::Set volatile_set{quiet_options(), re2::RE2::UNANCHORED};
   re2::RE2::Set secret_set{quiet_options(), re2::RE2::UNANCHORED};
   std::vector<SecretRule> secrets;
-  SecretRule fortios_community_name = make_rule(kFortiosCommunityName);
-  SecretRule routeros_community_name = make_rule(kRouterosCommunityName);
+  SecretRule fortios_community_name = make_rule(kFortiosCommunityName, true);
+  SecretRule routeros_community_name = make_rule(kRouterosCommunityName, true);
 
-  static SecretRule make_rule(const std::string& pattern) {
+  static SecretRule make_rule(const std::string& pattern, bool community) {
     SecretRule rule;
+    rule.community = community;
     rule.regex = std::make_unique<re2::RE2>(pattern, quiet_options());
     if (!rule.regex->ok())
       throw CollectError(ErrorKind::profile_error,
@@ -279,12 +337,12 @@ struct Normaliser::Impl {
       throw CollectError(ErrorKind::profile_error,
                          "bad volatile pattern '" + pattern + "': " + error);
   }
-  void add_secret(const std::string& pattern) {
+  void add_secret(const std::string& pattern, bool community = false) {
     std::string error;
     if (secret_set.Add(pattern, &error) < 0)
       throw CollectError(ErrorKind::profile_error,
                          "bad secret pattern '" + pattern + "': " + error);
-    secrets.push_back(make_rule(pattern));
+    secrets.push_back(make_rule(pattern, community));
   }
   void compile() {
     if (!volatile_set.Compile() || !secret_set.Compile())
@@ -297,9 +355,10 @@ struct Normaliser::Impl {
 
   // Adds the [begin, end) span of every secret `rule` captures in `line`. A value that is a
   // keyword of the command is skipped, except for block-scoped rules, where any value of the
-  // field is the secret (a community may well be called "none").
+  // field is the secret (a community may well be called "none"). A well-known community a
+  // community rule captures goes to `kept` instead.
   static void collect_spans(const SecretRule& rule, std::string_view line, bool skip_keywords,
-                            Spans& spans) {
+                            Spans& spans, Spans& kept) {
     std::array<re2::StringPiece, 8> groups;
     const int count = std::min<int>(rule.groups + 1, static_cast<int>(groups.size()));
     std::size_t pos = 0;
@@ -313,7 +372,10 @@ struct Normaliser::Impl {
                                  kNotSecretValues.end())
           continue;
         const auto begin = static_cast<std::size_t>(value.data() - line.data());
-        spans.emplace_back(begin, begin + value.size());
+        if (rule.community && is_well_known_community(value))
+          kept.emplace_back(begin, begin + value.size());
+        else
+          spans.emplace_back(begin, begin + value.size());
       }
       const auto match_end =
           static_cast<std::size_t>(groups[0].data() - line.data()) + groups[0].size();
@@ -327,13 +389,20 @@ struct Normaliser::Impl {
                           std::string& out) const {
     // Collect [begin, end) spans of secrets from every matching rule, then rewrite once.
     Spans spans;
+    Spans kept;
     std::vector<int> hits;
     if (secret_set.Match(line, &hits)) {
       std::sort(hits.begin(), hits.end());
       for (int index : hits)
-        collect_spans(secrets[static_cast<std::size_t>(index)], line, true, spans);
+        collect_spans(secrets[static_cast<std::size_t>(index)], line, true, spans, kept);
     }
-    if (block_rule != nullptr) collect_spans(*block_rule, line, false, spans);
+    if (block_rule != nullptr) collect_spans(*block_rule, line, false, spans, kept);
+    // A well-known community stays readable even if a broader rule (a profile's `community
+    // "X"`) captured the very same value; a different span (a password) is still redacted.
+    if (!kept.empty())
+      std::erase_if(spans, [&kept](const auto& span) {
+        return std::find(kept.begin(), kept.end(), span) != kept.end();
+      });
     if (spans.empty()) {
       out.append(line);
       return 0;
@@ -363,6 +432,8 @@ Normaliser::Normaliser() : impl_(std::make_unique<Impl>()) {
     impl_->add_volatile(pattern);
   for (const std::string& pattern : kCommonSecretPatterns)
     impl_->add_secret(pattern);
+  for (const std::string& pattern : kCommunityPatterns)
+    impl_->add_secret(pattern, true);
   impl_->compile();
 }
 
@@ -373,6 +444,8 @@ Normaliser::Normaliser(const Profile& profile) : impl_(std::make_unique<Impl>())
     impl_->add_volatile(pattern);
   for (const std::string& pattern : kCommonSecretPatterns)
     impl_->add_secret(pattern);
+  for (const std::string& pattern : kCommunityPatterns)
+    impl_->add_secret(pattern, true);
   for (const std::string& pattern : profile.secret_patterns)
     impl_->add_secret(pattern);
   impl_->compile();
