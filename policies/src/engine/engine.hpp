@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/token_pattern.hpp"
 #include "netaudit/policies/audit.hpp"
 #include "netaudit/policies/config_tree.hpp"
 #include "netaudit/policies/facts.hpp"
@@ -27,10 +28,12 @@ namespace netaudit::policy::engine {
 // ---------------------------------------------------------------- patterns and selectors
 
 struct Pattern {
-  // Most statement patterns are plain text (`no ip redirects`) or match anything (`(?s).*`);
-  // those are matched without RE2.
-  enum Shape : std::uint8_t { regex, literal, anything } shape = regex;
+  // Most statement patterns are plain text (`no ip redirects`), match anything (`(?s).*`) or
+  // are a simple sequence of words and tokens (token_pattern.hpp); those are matched without
+  // RE2.
+  enum Shape : std::uint8_t { regex, literal, anything, token_sequence } shape = regex;
   std::unique_ptr<RE2> re;
+  std::optional<TokenPattern> tokens;  // shape token_sequence (RE2 still decides non-ASCII text)
   std::string source;
   std::string text;          // the literal text (shape literal)
   std::string required;      // text every match contains (regex shape; empty: none proven)

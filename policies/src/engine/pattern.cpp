@@ -450,6 +450,10 @@ int Pack::add_pattern(std::string_view source, std::string& error) {
     pattern.text = std::move(*text);
   } else if (source == "(?s).*") {
     pattern.shape = Pattern::anything;
+  } else if (auto tokens = TokenPattern::parse(source);
+             tokens && tokens->group_count() == re->NumberOfCapturingGroups()) {
+    pattern.shape = Pattern::token_sequence;
+    pattern.tokens = std::move(*tokens);
   } else {
     pattern.required = required_text(source);
   }
@@ -534,17 +538,18 @@ using Named = std::vector<std::pair<std::string_view, std::string_view>>;
 // Full match; fills groups (and named captures) only when asked.
 bool match_pattern(const Pattern& pattern, std::string_view text, Captures* captures,
                    Named* named) {
-  switch (pattern.shape) {
-    case Pattern::literal:
-    case Pattern::anything:
-      if (pattern.shape == Pattern::literal && text != pattern.text) return false;
-      if (captures != nullptr) captures->groups.assign(1, text);
-      return true;
-    case Pattern::regex:
-      if (!pattern.required.empty() && text.find(pattern.required) == std::string_view::npos)
-        return false;
-      break;
+  // (RE2's `.` does not match bytes that are not UTF-8, so non-ASCII text goes to RE2.)
+  if (pattern.shape == Pattern::literal ||
+      (pattern.shape == Pattern::anything && std::all_of(text.begin(), text.end(), [](char c) {
+         return static_cast<unsigned char>(c) < 0x80;
+       }))) {
+    if (pattern.shape == Pattern::literal && text != pattern.text) return false;
+    if (captures != nullptr) captures->groups.assign(1, text);
+    return true;
   }
+  if (pattern.shape == Pattern::regex && !pattern.required.empty() &&
+      text.find(pattern.required) == std::string_view::npos)
+    return false;
   const bool want = captures != nullptr || (named != nullptr && !pattern.named.empty());
   const int n = want ? pattern.groups + 1 : 0;
   re2::StringPiece subs[10];
@@ -554,14 +559,29 @@ bool match_pattern(const Pattern& pattern, std::string_view text, Captures* capt
     many.resize(static_cast<std::size_t>(n));
     out = many.data();
   }
-  const re2::StringPiece input(text.data(), text.size());
-  // With submatches RE2 goes straight to its one-pass or backtracking engine, which is slow to
-  // reject; a pattern that neither a leading word nor a required text filtered is tried on
-  // statements that mostly do not match, so its DFA answers first.
-  if (n > 0 && pattern.filter_weak &&
-      !pattern.re->Match(input, 0, text.size(), RE2::ANCHOR_BOTH, nullptr, 0))
+  auto re2_match = [&] {
+    const re2::StringPiece input(text.data(), text.size());
+    // With submatches RE2 goes straight to its one-pass or backtracking engine, which is slow
+    // to reject; a pattern that neither a leading word nor a required text filtered is tried on
+    // statements that mostly do not match, so its DFA answers first.
+    if (n > 0 && pattern.filter_weak &&
+        !pattern.re->Match(input, 0, text.size(), RE2::ANCHOR_BOTH, nullptr, 0))
+      return false;
+    return pattern.re->Match(input, 0, text.size(), RE2::ANCHOR_BOTH, out, n);
+  };
+  if (pattern.shape == Pattern::token_sequence) {
+    switch (pattern.tokens->match(text, n > 0 ? out : nullptr)) {
+      case TokenPattern::Result::match:
+        break;
+      case TokenPattern::Result::no_match:
+        return false;
+      case TokenPattern::Result::ask_re2:
+        if (!re2_match()) return false;
+        break;
+    }
+  } else if (!re2_match()) {
     return false;
-  if (!pattern.re->Match(input, 0, text.size(), RE2::ANCHOR_BOTH, out, n)) return false;
+  }
   if (captures != nullptr) {
     captures->groups.resize(static_cast<std::size_t>(n));
     for (int g = 0; g < n; ++g)

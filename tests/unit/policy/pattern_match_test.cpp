@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "engine/token_pattern.hpp"
 #include "netaudit/policies/detect.hpp"
 #include "netaudit/policies/parse.hpp"
 #include "policy_test_util.hpp"
@@ -39,6 +40,21 @@ std::vector<std::string> fixture_texts(const std::string& platform) {
   return texts;
 }
 
+// Whether the engine and RE2 agree on `pattern` over `text`: verdict and every group.
+bool agrees_with_re2(const netaudit::policy::engine::Pattern& pattern, const std::string& text) {
+  std::vector<re2::StringPiece> groups(static_cast<std::size_t>(pattern.groups) + 1);
+  const bool expected =
+      pattern.re->Match(text, 0, text.size(), RE2::ANCHOR_BOTH, groups.data(), pattern.groups + 1);
+  netaudit::policy::engine::Captures captures;
+  if (full_match(pattern, text, captures) != expected || full_match(pattern, text) != expected)
+    return false;
+  for (std::size_t g = 0; expected && g < groups.size(); ++g)
+    if (g >= captures.groups.size() ||
+        captures.groups[g] != std::string_view(groups[g].data(), groups[g].size()))
+      return false;
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("pattern shapes: plain text and required text") {
@@ -59,13 +75,41 @@ TEST_CASE("pattern shapes: plain text and required text") {
   CHECK(required_text(R"(x (?:abc|def) y)") == "x ");               // group content is skipped
 }
 
+TEST_CASE("pattern shapes: token sequences") {
+  using netaudit::policy::engine::TokenPattern;
+  for (const char* accepted :
+       {R"(neighbor (\S+) remote-as (\S+)(?: .*)?)", "interface (?P<ifname>.+)", "interface .+",
+        R"(neighbor \S+ password [67] .+)", R"(ntp server (\d+)\.(\d+))", "logging (.*)"})
+    CHECK(TokenPattern::parse(accepted));
+  for (const char* refused :
+       {R"((\S+)(\S+))", R"(a (\S+)x)", R"(a (\d+)\S+)", R"(a (\S+).*)", "a (.+) b", "ntp servers?",
+        "a|b", R"(a \s+b)", "(?i)a .+", "a (?:b|c)", "[^a]b", "[a-z]", R"(a (\S+?))", "^a$"})
+    CHECK_FALSE(TokenPattern::parse(refused));
+  const auto p = TokenPattern::parse(R"(neighbor (\S+) remote-as (\S+)(?: .*)?)");
+  REQUIRE(p);
+  re2::StringPiece groups[3];
+  CHECK(p->match("neighbor 1.1.1.1 remote-as 65001 shutdown", groups) ==
+        TokenPattern::Result::match);
+  CHECK(groups[1] == "1.1.1.1");
+  CHECK(groups[2] == "65001");
+  CHECK(p->match("neighbor 1.1.1.1 remote-as", groups) == TokenPattern::Result::no_match);
+  CHECK(p->match("neighbor \xc3\xa9 remote-as 1", groups) == TokenPattern::Result::ask_re2);
+}
+
 TEST_CASE("pattern shapes: the fast paths agree with RE2 on every shipped pattern") {
   const auto& impl = netaudit::test::shipped_policy().impl();
   for (const auto& [platform, pack] : impl.packs) {
     if (!fs::exists(netaudit::test::fixture_dir() / "policy" / platform)) continue;
     std::vector<std::string> texts = fixture_texts(platform);
     // Edge cases around the prefilters: empty, multi-line, near-miss literals.
-    texts.insert(texts.end(), {"", "shutdown\n", "no shutdown ", " password ", "line\nnext"});
+    texts.insert(
+        texts.end(),
+        {"", "shutdown\n", "no shutdown ", " password ", "line\nnext",
+         "neighbor 10.0.0.1 remote-as 65001", "neighbor 10.0.0.1  remote-as 65001",
+         "neighbor 10.0.0.1 remote-as", "neighbor \xc3\xa9 remote-as 1",
+         "neighbor a\vb remote-as 1 x", "neighbor x remote-as 1 descr\xc3\xa9", "interface Gi1\nx",
+         "interface \xff", "interface \tGi1", "neighbor x password 7 ab", "neighbor x password 6",
+         "neighbor x maximum-prefix 100 80", "neighbor x maximum-prefix 1a"});
     // ... and the pattern's own literal parts, whole and cut short.
     for (const auto& pattern : pack->patterns)
       for (const std::string& part : {pattern.text, pattern.required, pattern.first_two}) {
@@ -78,14 +122,47 @@ TEST_CASE("pattern shapes: the fast paths agree with RE2 on every shipped patter
     for (const auto& pattern : pack->patterns) {
       if (pattern.shape != netaudit::policy::engine::Pattern::regex) ++fast;
       for (const std::string& text : texts) {
-        const bool expected = RE2::FullMatch(text, *pattern.re);
-        if (full_match(pattern, text) != expected) {
-          INFO(platform << ": pattern '" << pattern.source << "' on '" << text << "'");
-          CHECK(full_match(pattern, text) == expected);
-        }
+        if (agrees_with_re2(pattern, text)) continue;
+        INFO(platform << ": pattern '" << pattern.source << "' on '" << text << "'");
+        CHECK(agrees_with_re2(pattern, text));
       }
     }
     INFO(platform << ": " << pack->patterns.size() << " patterns, " << texts.size() << " texts");
     CHECK(fast > 0);
   }
+}
+
+TEST_CASE("pattern shapes: the fast paths agree with RE2 over the corpus") {
+  const auto corpus = netaudit::test::corpus_dir();
+  if (!corpus) {
+    WARN("corpus not found (../shared/corpus or $NETAUDIT_CORPUS): skipped");
+    return;
+  }
+  const auto& impl = netaudit::test::shipped_policy().impl();
+  std::size_t files = 0;
+  std::size_t pairs = 0;
+  for (const auto& folder : fs::directory_iterator(*corpus)) {
+    const auto* pack = impl.pack(folder.path().filename().string());
+    if (!folder.is_directory() || pack == nullptr) continue;
+    for (const auto& file : fs::recursive_directory_iterator(folder.path())) {
+      if (!file.is_regular_file()) continue;
+      const std::string text = netaudit::test::read_file(file.path());
+      const auto parsed =
+          netaudit::parse_config(text, netaudit::syntax_for_platform(pack->platform, text));
+      std::vector<std::string> texts;
+      collect_texts(parsed.tree.root(), texts);
+      ++files;
+      for (const auto& pattern : pack->patterns) {
+        if (pattern.shape == netaudit::policy::engine::Pattern::regex) continue;
+        for (const std::string& t : texts) {
+          ++pairs;
+          if (agrees_with_re2(pattern, t)) continue;
+          INFO(file.path() << ": pattern '" << pattern.source << "' on '" << t << "'");
+          CHECK(agrees_with_re2(pattern, t));
+        }
+      }
+    }
+  }
+  INFO(files << " corpus files, " << pairs << " pattern/statement pairs");
+  CHECK(files > 0);
 }

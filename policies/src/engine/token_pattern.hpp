@@ -1,0 +1,42 @@
+// Statement patterns that RE2 would match deterministically from left to right, matched without
+// RE2: literal text, `\S+` and `\d+` tokens that the text after them cannot continue, single
+// characters from a `[set]`, and a tail `.+`, `.*` or `(?: .*)?`; any token or tail may be a
+// capture group, named or not. `neighbor (\S+) remote-as (\S+)(?: .*)?` is one; anything with
+// alternation, optional parts or backtracking is not, and stays with RE2.
+#pragma once
+
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netaudit::policy::engine {
+
+class TokenPattern {
+ public:
+  // The pattern, when it has the shape above (std::nullopt otherwise).
+  static std::optional<TokenPattern> parse(std::string_view pattern);
+
+  enum class Result : std::uint8_t { match, no_match, ask_re2 };
+  // Full match of `text`. Fills groups[0 .. group_count] (0 = the whole text) when `groups` is
+  // not null. Text with bytes outside ASCII where `.` or `\S` would have to read them is left
+  // to RE2 (ask_re2), whose UTF-8 rules decide there.
+  Result match(std::string_view text, re2::StringPiece* groups) const;
+
+  int group_count() const { return groups_; }
+
+ private:
+  struct Segment {
+    enum Kind : std::uint8_t { text, non_space, digits, one_of, rest_any, rest_some, rest_spaced };
+    Kind kind = text;
+    std::string chars;  // the text, or the set of one_of
+    int group = 0;      // capture group number; 0: none
+  };
+  std::vector<Segment> segments_;
+  int groups_ = 0;
+};
+
+}  // namespace netaudit::policy::engine
