@@ -385,10 +385,21 @@ bool labels_match(const engine::Rule& rule, const Labels& labels, std::string& w
   return true;
 }
 
-Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const DeviceFacts& facts,
-                      const std::vector<std::vector<engine::Hit>>& hits,
-                      const std::string& platform, const Labels& labels, bool broken,
-                      const std::string& broken_reason, EvidenceLines& shown) {
+// What every control of one device is evaluated against.
+struct DeviceUnderAudit {
+  const engine::Pack* pack;
+  const DeviceFacts& facts;
+  const std::vector<std::vector<engine::Hit>>& hits;
+  const std::string& platform;
+  const Labels& labels;
+  bool broken;
+  const std::string& broken_reason;
+  EvidenceLines& shown;
+  engine::RegexMemo& memo;
+};
+
+Finding evaluate_rule(const engine::Rule& rule, const DeviceUnderAudit& device) {
+  const auto& [pack, facts, hits, platform, labels, broken, broken_reason, shown, memo] = device;
   const Redactor& redact = shown.redactor();
   Finding finding;
   finding.control = rule.info.id;
@@ -432,7 +443,7 @@ Finding evaluate_rule(const engine::Rule& rule, const engine::Pack* pack, const 
     if (o->second.precondition) precondition = o->second.precondition.get();
     if (o->second.assertion) assertion = o->second.assertion.get();
   }
-  const engine::EvalContext context{&facts, &hits, pack};
+  const engine::EvalContext context{&facts, &hits, pack, &memo};
   if (precondition != nullptr) {
     const CondResult pre = engine::evaluate(*precondition, context);
     if (pre.tri != Tri::yes) {
@@ -536,9 +547,11 @@ DeviceReport audit_tree(const Policy& policy, const ConfigTree& tree, const std:
   const Redactor redact(policy, report.platform, &facts);
   EvidenceLines shown(tree, redact);
   const std::string today = options.today.empty() ? utc_today() : options.today;
+  engine::RegexMemo memo;
+  const DeviceUnderAudit device{pack,          facts, hits, report.platform, options.labels, broken,
+                                broken_reason, shown, memo};
   for (const engine::Rule& rule : impl.rules) {
-    Finding finding = evaluate_rule(rule, pack, facts, hits, report.platform, options.labels,
-                                    broken, broken_reason, shown);
+    Finding finding = evaluate_rule(rule, device);
     if (options.waivers != nullptr && finding.verdict != Verdict::pass &&
         finding.verdict != Verdict::not_applicable) {
       const WaiverMatch match =

@@ -91,9 +91,14 @@ bool compile_comparison(const YAML::Node& node, LoadContext& load, ValueType typ
         break;
       case Op::matches:
       case Op::not_matches: {
-        RE2::Options options;
-        options.set_log_errors(false);
-        out.regex = std::make_unique<RE2>(scalar_text(operand), options);
+        const std::string source = scalar_text(operand);
+        auto& shared = load.regexes[source];
+        if (!shared) {
+          RE2::Options options;
+          options.set_log_errors(false);
+          shared = std::make_shared<const RE2>(source, options);
+        }
+        out.regex = shared;
         if (!out.regex->ok()) {
           load.error(operand, "bad regex '" + scalar_text(operand) + "': " + out.regex->error());
           return false;
@@ -354,7 +359,7 @@ bool scalar_equal(const Scalar& a, const Scalar& b) {
   return a == b;
 }
 
-bool compare(const Condition& c, const Scalar& value) {
+bool compare(const Condition& c, const Scalar& value, RegexMemo* memo) {
   switch (c.op) {
     case Op::exists:
       return c.exists_expected;
@@ -371,9 +376,10 @@ bool compare(const Condition& c, const Scalar& value) {
     case Op::matches:
     case Op::not_matches: {
       const std::string* text = std::get_if<std::string>(&value);
-      const std::string other = text != nullptr ? std::string() : scalar_to_string(value);
-      const re2::StringPiece subject(text != nullptr ? *text : other);
-      const bool m = c.regex->Match(subject, 0, subject.size(), RE2::ANCHOR_BOTH, nullptr, 0);
+      const bool m = text == nullptr ? RE2::FullMatch(scalar_to_string(value), *c.regex)
+                     : memo != nullptr
+                         ? memo->full_match(*c.regex, *text)
+                         : c.regex->Match(*text, 0, text->size(), RE2::ANCHOR_BOTH, nullptr, 0);
       return c.op == Op::matches ? m : !m;
     }
     default:
@@ -441,10 +447,10 @@ void add_note(std::vector<std::string>& notes, std::string_view prefix, std::str
   notes.push_back(std::string(prefix).append(text));
 }
 
-Tri reading_tri(const Condition& c, const ScalarReading& r) {
+Tri reading_tri(const Condition& c, const ScalarReading& r, RegexMemo* memo) {
   switch (r.state) {
     case FactState::value:
-      return compare(c, r.value) ? Tri::yes : Tri::no;
+      return compare(c, r.value, memo) ? Tri::yes : Tri::no;
     case FactState::unset:
       return compare_unset(c) ? Tri::yes : Tri::no;
     case FactState::unknown:
@@ -501,9 +507,9 @@ void reading_evidence(const ScalarReading& r, std::string_view fact, std::string
 }
 
 CondResult eval_reading(const Condition& c, const ScalarReading& r, const std::string& name,
-                        const std::string& platform) {
+                        const std::string& platform, RegexMemo* memo) {
   CondResult out;
-  out.tri = reading_tri(c, r);
+  out.tri = reading_tri(c, r, memo);
   reading_evidence(r, name, {}, platform, out);
   return out;
 }
@@ -548,19 +554,19 @@ Tri combined_tri(Condition::Kind kind, unsigned seen) {
   return Tri::na;
 }
 
-Tri item_tri(const Condition& c, const Record& record) {
+Tri item_tri(const Condition& c, const Record& record, RegexMemo* memo) {
   switch (c.kind) {
     case Condition::field:
-      return reading_tri(c, record.fields[static_cast<std::size_t>(c.field_index)]);
+      return reading_tri(c, record.fields[static_cast<std::size_t>(c.field_index)], memo);
     case Condition::all_of:
     case Condition::any_of: {
       unsigned seen = 0;
       for (const auto& child : c.children)
-        seen |= 1U << static_cast<unsigned>(item_tri(*child, record));
+        seen |= 1U << static_cast<unsigned>(item_tri(*child, record, memo));
       return combined_tri(c.kind, seen);
     }
     case Condition::negate: {
-      const Tri t = item_tri(*c.children[0], record);
+      const Tri t = item_tri(*c.children[0], record, memo);
       return t == Tri::yes ? Tri::no : t == Tri::no ? Tri::yes : t;
     }
     default:
@@ -570,7 +576,7 @@ Tri item_tri(const Condition& c, const Record& record) {
 
 // Adds to `out` what the verdict `tri` (from item_tri) of `c` on `record` rests on.
 void item_evidence(const Condition& c, const Record& record, Tri tri, const FactSpec& spec,
-                   const std::string& platform, CondResult& out) {
+                   const std::string& platform, RegexMemo* memo, CondResult& out) {
   switch (c.kind) {
     case Condition::field: {
       const ScalarReading& r = record.fields[static_cast<std::size_t>(c.field_index)];
@@ -581,13 +587,13 @@ void item_evidence(const Condition& c, const Record& record, Tri tri, const Fact
     case Condition::all_of:
     case Condition::any_of:
       for (const auto& child : c.children) {
-        const Tri t = item_tri(*child, record);
-        if (t == tri) item_evidence(*child, record, t, spec, platform, out);
+        const Tri t = item_tri(*child, record, memo);
+        if (t == tri) item_evidence(*child, record, t, spec, platform, memo, out);
       }
       return;
     case Condition::negate: {
       const Tri t = tri == Tri::yes ? Tri::no : tri == Tri::no ? Tri::yes : tri;
-      item_evidence(*c.children[0], record, t, spec, platform, out);
+      item_evidence(*c.children[0], record, t, spec, platform, memo, out);
       return;
     }
     default:
@@ -602,7 +608,7 @@ void record_evidence(const Record& record, CondResult& out) {
 }
 
 CondResult eval_list(const Condition& c, const FactReading& reading, const FactSpec& spec,
-                     const std::string& platform) {
+                     const std::string& platform, RegexMemo* memo) {
   CondResult out;
   switch (reading.state) {
     case FactState::unknown:
@@ -633,7 +639,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
       items.push_back(&record);
       continue;
     }
-    const Tri w = item_tri(*c.where, record);
+    const Tri w = item_tri(*c.where, record, memo);
     if (w == Tri::yes) items.push_back(&record);
     if (w == Tri::unknown || w == Tri::error) where_unknown = true;
   }
@@ -674,10 +680,10 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
   std::vector<Tri> tris;
   tris.reserve(items.size());
   for (const Record* r : items)
-    tris.push_back(item_tri(*c.item, *r));
+    tris.push_back(item_tri(*c.item, *r, memo));
   auto cite = [&](std::size_t i) {
     record_evidence(*items[i], out);
-    item_evidence(*c.item, *items[i], tris[i], spec, platform, out);
+    item_evidence(*c.item, *items[i], tris[i], spec, platform, memo, out);
   };
   auto collect = [&](Tri want) {
     for (std::size_t i = 0; i < items.size(); ++i)
@@ -722,7 +728,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
       out.tri = Tri::na;
       for (std::size_t i = 0; i < items.size(); ++i) {
         CondResult reasons_only;
-        item_evidence(*c.item, *items[i], tris[i], spec, platform, reasons_only);
+        item_evidence(*c.item, *items[i], tris[i], spec, platform, memo, reasons_only);
         for (const std::string& reason : reasons_only.reasons)
           add_unique(out.reasons, reason);
       }
@@ -733,17 +739,23 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
 
 }  // namespace
 
+bool RegexMemo::full_match(const RE2& regex, const std::string& text) {
+  auto [it, added] = known_.try_emplace({&regex, &text}, false);
+  if (added) it->second = regex.Match(text, 0, text.size(), RE2::ANCHOR_BOTH, nullptr, 0);
+  return it->second;
+}
+
 CondResult evaluate(const Condition& c, const EvalContext& context) {
   const DeviceFacts& facts = *context.facts;
   switch (c.kind) {
     case Condition::scalar: {
       const FactSpec& spec = facts.spec(c.fact);
       return eval_reading(c, facts.readings[static_cast<std::size_t>(c.fact)].scalar, spec.name,
-                          facts.platform);
+                          facts.platform, context.memo);
     }
     case Condition::list:
       return eval_list(c, facts.readings[static_cast<std::size_t>(c.fact)], facts.spec(c.fact),
-                       facts.platform);
+                       facts.platform, context.memo);
     case Condition::all_of:
     case Condition::any_of: {
       std::vector<CondResult> parts;

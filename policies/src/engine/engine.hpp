@@ -288,7 +288,7 @@ struct Condition {
   Op op = Op::exists;
   bool exists_expected = true;
   std::vector<Scalar> operands;
-  std::unique_ptr<RE2> regex;
+  std::shared_ptr<const RE2> regex;  // one object per distinct pattern of a policy
   Quant quant = count;
   Op count_op = Op::ge;
   std::int64_t count_value = 0;
@@ -310,10 +310,27 @@ struct CondResult {
   std::vector<std::string> reasons;  // unknown / n.a. / error reasons
 };
 
+// Results of `matches` operators on one device's fact values: the same field of every record
+// (an interface name) is often tested by several controls with the same regex.
+class RegexMemo {
+ public:
+  // RE2's full match of `text`, which must outlive the memo (a value in DeviceFacts).
+  bool full_match(const RE2& regex, const std::string& text);
+
+ private:
+  struct KeyHash {
+    std::size_t operator()(const std::pair<const RE2*, const std::string*>& key) const {
+      return std::hash<const void*>{}(key.first) * 31 + std::hash<const void*>{}(key.second);
+    }
+  };
+  std::unordered_map<std::pair<const RE2*, const std::string*>, bool, KeyHash> known_;
+};
+
 struct EvalContext {
   const DeviceFacts* facts = nullptr;
   const std::vector<std::vector<Hit>>* hits = nullptr;
   const Pack* pack = nullptr;
+  RegexMemo* memo = nullptr;  // optional; only while `facts` neither moves nor changes
 };
 
 CondResult evaluate(const Condition& condition, const EvalContext& context);
@@ -348,6 +365,7 @@ struct Rule {
 
 struct LoadContext {
   const FactCatalogue* catalogue = nullptr;
+  std::map<std::string, std::shared_ptr<const RE2>, std::less<>> regexes;  // compiled once
   std::string file;
   std::string subject;
   std::vector<PolicyIssue>* errors = nullptr;
