@@ -537,7 +537,7 @@ DeviceReport audit_tree(const Policy& policy, const ConfigTree& tree, const std:
   const engine::Pack* pack = impl.pack(report.platform);
   std::vector<std::vector<engine::Hit>> hits;
   const DeviceFacts facts =
-      engine::extract_facts(impl.catalogue, pack, report.platform, tree, hits);
+      engine::extract_facts(impl.catalogue, pack, report.platform, tree, hits, &impl.fields_used);
   report.device = file_stem(origin);
   if (const int host = impl.catalogue.find("system.hostname"); host >= 0) {
     const ScalarReading& r = facts.readings[static_cast<std::size_t>(host)].scalar;

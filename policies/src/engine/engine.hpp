@@ -389,10 +389,29 @@ bool load_rules(const YAML::Node& root, LoadContext& load,
                 std::map<std::string, std::unique_ptr<Pack>, std::less<>>& packs,
                 std::vector<Rule>& rules);
 
-// Reads facts for one config (`pack` may be null: every fact undefined).
+// The fields of list facts that something reads: a condition of a control or of a pack's
+// derivation, or the redactor (secret fields). An audit reads only those; `netaudit facts`
+// reads every field.
+class FieldUse {
+ public:
+  void mark(int fact, int field);
+  // Facts the policy does not know (a pack's local list facts): every field counts as used.
+  bool used(int fact, int field) const;
+
+ private:
+  std::vector<std::vector<bool>> used_;  // by fact id, then field index
+  std::vector<bool> known_;              // facts whose fields were listed
+  friend FieldUse field_use(const FactCatalogue&, const std::vector<Rule>&,
+                            const std::map<std::string, std::unique_ptr<Pack>, std::less<>>&);
+};
+FieldUse field_use(const FactCatalogue& catalogue, const std::vector<Rule>& rules,
+                   const std::map<std::string, std::unique_ptr<Pack>, std::less<>>& packs);
+
+// Reads facts for one config (`pack` may be null: every fact undefined). `fields`: read only
+// the list fields it marks used (null: all of them).
 DeviceFacts extract_facts(const FactCatalogue& catalogue, const Pack* pack,
                           std::string_view platform, const ConfigTree& tree,
-                          std::vector<std::vector<Hit>>& hits);
+                          std::vector<std::vector<Hit>>& hits, const FieldUse* fields = nullptr);
 
 }  // namespace netaudit::policy::engine
 
@@ -402,6 +421,7 @@ struct Policy::Impl {
   FactCatalogue catalogue;
   std::map<std::string, std::unique_ptr<engine::Pack>, std::less<>> packs;
   std::vector<engine::Rule> rules;
+  engine::FieldUse fields_used;  // by the rules, the derivations and the redactor
   const engine::Pack* pack(std::string_view platform) const {
     auto it = packs.find(platform);
     return it == packs.end() ? nullptr : it->second.get();

@@ -15,6 +15,7 @@ struct Extractor {
   const ConfigTree& tree;
   const std::vector<std::vector<Hit>>& hits;
   DeviceFacts& facts;
+  const FieldUse* fields;              // null: every field
   std::vector<TaggedHit> child_hits_;  // the current record's children matches: [0, count)
   std::size_t child_hit_count_ = 0;
   // A hit that may give a reading, and the index of the entry that matched it.
@@ -221,13 +222,14 @@ struct Extractor {
   }
 
   Record make_record(const Anchor& anchor, const Hit& hit, const Captures& captures,
-                     const FactSpec& spec) {
+                     const FactSpec& spec, int fact) {
     Record record;
     record.line = hit.line;
     record.fields.resize(spec.fields.size());
     child_hit_count_ = match_children(pack, anchor, tree.ref(hit.node), captures, child_hits_);
     for (std::size_t f = 0; f < spec.fields.size(); ++f) {
       if (!anchor.fields[f]) continue;
+      if (fields != nullptr && !fields->used(fact, static_cast<int>(f))) continue;
       record.fields[f] = read_field(*anchor.fields[f], static_cast<int>(f), anchor, hit, captures);
     }
     return record;
@@ -258,7 +260,7 @@ struct Extractor {
         continue;
       for (const Hit& hit : hits[static_cast<std::size_t>(anchor.absolute)]) {
         if (!anchor.split) {
-          out.items.push_back(make_record(anchor, hit, hit.captures, spec));
+          out.items.push_back(make_record(anchor, hit, hit.captures, spec, def.fact));
           continue;
         }
         const std::string words = anchor.split->render(hit.captures, false);
@@ -272,7 +274,7 @@ struct Extractor {
           if (end > i) {
             Captures captures = hit.captures;
             captures.word = std::string_view(words).substr(i, end - i);
-            out.items.push_back(make_record(anchor, hit, captures, spec));
+            out.items.push_back(make_record(anchor, hit, captures, spec, def.fact));
           }
           i = end;
         }
@@ -405,7 +407,7 @@ struct Extractor {
 
 DeviceFacts extract_facts(const FactCatalogue& catalogue, const Pack* pack,
                           std::string_view platform, const ConfigTree& tree,
-                          std::vector<std::vector<Hit>>& hits) {
+                          std::vector<std::vector<Hit>>& hits, const FieldUse* fields) {
   DeviceFacts facts;
   facts.platform = std::string(platform);
   facts.catalogue = &catalogue;
@@ -416,9 +418,67 @@ DeviceFacts extract_facts(const FactCatalogue& catalogue, const Pack* pack,
     r.scalar.state = FactState::undefined;
   if (pack == nullptr) return facts;
   hits = pack->walk(tree);
-  Extractor extractor{catalogue, *pack, tree, hits, facts};
+  Extractor extractor{catalogue, *pack, tree, hits, facts, fields};
   extractor.run();
   return facts;
+}
+
+}  // namespace netaudit::policy::engine
+
+namespace netaudit::policy::engine {
+
+void FieldUse::mark(int fact, int field) {
+  const auto f = static_cast<std::size_t>(fact);
+  if (used_.size() <= f) used_.resize(f + 1);
+  auto& fields = used_[f];
+  if (fields.size() <= static_cast<std::size_t>(field))
+    fields.resize(static_cast<std::size_t>(field) + 1);
+  fields[static_cast<std::size_t>(field)] = true;
+}
+
+bool FieldUse::used(int fact, int field) const {
+  const auto f = static_cast<std::size_t>(fact);
+  if (f >= known_.size() || !known_[f]) return true;
+  return f < used_.size() && static_cast<std::size_t>(field) < used_[f].size() &&
+         used_[f][static_cast<std::size_t>(field)];
+}
+
+namespace {
+
+void mark_fields(const Condition* condition, FieldUse& use) {
+  if (condition == nullptr) return;
+  if (condition->kind == Condition::field) use.mark(condition->fact, condition->field_index);
+  for (const auto& child : condition->children)
+    mark_fields(child.get(), use);
+  mark_fields(condition->where.get(), use);
+  mark_fields(condition->item.get(), use);
+}
+
+}  // namespace
+
+FieldUse field_use(const FactCatalogue& catalogue, const std::vector<Rule>& rules,
+                   const std::map<std::string, std::unique_ptr<Pack>, std::less<>>& packs) {
+  FieldUse use;
+  use.known_.assign(static_cast<std::size_t>(catalogue.size()), true);
+  for (int fact = 0; fact < catalogue.size(); ++fact) {
+    const FactSpec& spec = catalogue.spec(fact);
+    for (std::size_t f = 0; f < spec.fields.size(); ++f)
+      if (spec.fields[f].secret) use.mark(fact, static_cast<int>(f));
+  }
+  for (const Rule& rule : rules) {
+    mark_fields(rule.precondition.get(), use);
+    mark_fields(rule.assertion.get(), use);
+    for (const auto& [platform, override_] : rule.overrides) {
+      mark_fields(override_.precondition.get(), use);
+      mark_fields(override_.assertion.get(), use);
+    }
+  }
+  for (const auto& [platform, pack] : packs)
+    for (const FactDef& def : pack->defs) {
+      mark_fields(def.true_if.get(), use);
+      mark_fields(def.false_if.get(), use);
+    }
+  return use;
 }
 
 }  // namespace netaudit::policy::engine

@@ -270,6 +270,7 @@ PolicyLoadResult Policy::load(const std::vector<fs::path>& paths, const fs::path
       if (included && !excluded && !na) rule.info.platforms.push_back(platform);
     }
   }
+  impl.fields_used = engine::field_use(impl.catalogue, impl.rules, impl.packs);
   if (result.errors.empty()) result.policy = std::move(policy);
   return result;
 }
