@@ -340,7 +340,7 @@ class EvidenceLines {
 std::vector<Evidence> to_evidence(const CondResult& result, EvidenceLines& shown) {
   std::vector<Evidence> out;
   std::vector<std::uint32_t> lines = result.lines;
-  std::sort(lines.begin(), lines.end());
+  if (!std::is_sorted(lines.begin(), lines.end())) std::sort(lines.begin(), lines.end());
   lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
   // A finding over thousands of records (every interface of a big chassis) cites the first
   // ones and says how many more; `netaudit facts` lists them all.

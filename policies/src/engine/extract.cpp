@@ -258,7 +258,9 @@ struct Extractor {
           std::any_of(anchor.unless.begin(), anchor.unless.end(),
                       [&](int id) { return selector_found(id); }))
         continue;
-      for (const Hit& hit : hits[static_cast<std::size_t>(anchor.absolute)]) {
+      const std::vector<Hit>& anchor_hits = hits[static_cast<std::size_t>(anchor.absolute)];
+      out.items.reserve(out.items.size() + anchor_hits.size());
+      for (const Hit& hit : anchor_hits) {
         if (!anchor.split) {
           out.items.push_back(make_record(anchor, hit, hit.captures, spec, def.fact));
           continue;
