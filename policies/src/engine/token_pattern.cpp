@@ -12,11 +12,41 @@ bool re2_space(char c) {
 bool ascii_digit(char c) {
   return c >= '0' && c <= '9';
 }
+bool non_ascii(char c) {
+  return static_cast<unsigned char>(c) >= 0x80;
+}
 bool quantifier(char c) {
   return c == '*' || c == '+' || c == '?' || c == '{';
 }
 bool regex_meta(char c) {
   return std::string_view(".[]()*+?{}|^$\\").find(c) != std::string_view::npos;
+}
+
+constexpr std::string_view kDigit = "\\d";  // an alternative that is one digit
+
+// Plain text with escaped punctuation ("a\.b" -> "a.b"); nullopt when it has regex syntax.
+std::optional<std::string> plain(std::string_view p) {
+  std::string out;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (non_ascii(p[i])) return std::nullopt;
+    if (p[i] == '\\') {
+      if (i + 1 >= p.size() || !regex_meta(p[i + 1])) return std::nullopt;
+      out.push_back(p[++i]);
+    } else if (regex_meta(p[i])) {
+      return std::nullopt;
+    } else {
+      out.push_back(p[i]);
+    }
+  }
+  return out;
+}
+
+// The length of `alternative` matched at text[pos], or npos.
+std::size_t alternative_at(std::string_view text, std::size_t pos, const std::string& alternative) {
+  if (alternative == kDigit)
+    return pos < text.size() && ascii_digit(text[pos]) ? 1 : std::string_view::npos;
+  return text.substr(pos, alternative.size()) == alternative ? alternative.size()
+                                                             : std::string_view::npos;
 }
 
 }  // namespace
@@ -26,7 +56,7 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
   auto& segments = out.segments_;
   auto add_char = [&](char c) {
     if (segments.empty() || segments.back().kind != Segment::text || segments.back().group != 0)
-      segments.push_back({Segment::text, "", 0});
+      segments.push_back({Segment::text, "", {}, 0});
     segments.back().chars.push_back(c);
   };
   // `\S+`, `\d+`, `.+` or `.*` at p[i]: its kind and length.
@@ -44,47 +74,79 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
       return 0;
     return kind == Segment::rest_some || kind == Segment::rest_any ? 2 : 3;
   };
+  // `a|b\.c|\d)` from p[i] up to the closing parenthesis: the alternatives and the length.
+  auto choice_at = [&](std::size_t i, std::vector<std::string>& alternatives) -> std::size_t {
+    const std::size_t close = p.find(')', i);
+    if (close == std::string_view::npos) return 0;
+    const std::string_view body = p.substr(i, close - i);
+    if (body.find('|') == std::string_view::npos || body.find('(') != std::string_view::npos)
+      return 0;
+    std::size_t start = 0;
+    while (start <= body.size()) {
+      std::size_t bar = body.find('|', start);
+      if (bar == std::string_view::npos) bar = body.size();
+      const std::string_view alternative = body.substr(start, bar - start);
+      if (alternative == kDigit) {
+        alternatives.emplace_back(kDigit);
+      } else {
+        auto text = plain(alternative);
+        if (!text || text->empty()) return 0;
+        alternatives.push_back(std::move(*text));
+      }
+      start = bar + 1;
+    }
+    return close - i + 1;
+  };
   std::size_t i = 0;
   while (i < p.size()) {
     const char c = p[i];
-    if (static_cast<unsigned char>(c) >= 0x80) return std::nullopt;
+    if (non_ascii(c)) return std::nullopt;
     Segment::Kind kind = Segment::text;
     if (const std::size_t length = token_at(i, kind)) {
-      segments.push_back({kind, "", 0});
+      segments.push_back({kind, "", {}, 0});
       i += length;
     } else if (c == '\\') {
-      if (i + 1 >= p.size() || !regex_meta(p[i + 1]) ||
-          static_cast<unsigned char>(p[i + 1]) >= 0x80)
-        return std::nullopt;  // \s, \w, \b, \n ...: not ours
+      if (i + 1 >= p.size() || !regex_meta(p[i + 1])) return std::nullopt;  // \s, \w, \b ...
       add_char(p[i + 1]);
       i += 2;
     } else if (c == '(') {
       if (p.substr(i) == "(?: .*)?") {
-        segments.push_back({Segment::rest_spaced, "", 0});
+        segments.push_back({Segment::rest_spaced, "", {}, 0});
         i = p.size();
         continue;
       }
       std::size_t inner = i + 1;
+      bool capturing = true;
       if (p.substr(i, 4) == "(?P<") {
         const std::size_t close = p.find('>', i);
         if (close == std::string_view::npos) return std::nullopt;
         inner = close + 1;
+      } else if (p.substr(i, 3) == "(?:") {
+        inner = i + 3;
+        capturing = false;
       } else if (p.substr(i, 2) == "(?") {
         return std::nullopt;
       }
-      const std::size_t length = token_at(inner, kind);
-      if (length == 0 || p.substr(inner + length, 1) != ")") return std::nullopt;
-      segments.push_back({kind, "", ++out.groups_});
-      i = inner + length + 1;
+      Segment segment;
+      if (const std::size_t length = token_at(inner, segment.kind);
+          capturing && length != 0 && p.substr(inner + length, 1) == ")") {
+        i = inner + length + 1;
+      } else if (const std::size_t choice = choice_at(inner, segment.alternatives)) {
+        segment.kind = Segment::choice;
+        i = inner + choice;
+      } else {
+        return std::nullopt;
+      }
+      if (capturing) segment.group = ++out.groups_;
+      segments.push_back(std::move(segment));
     } else if (c == '[') {
       const std::size_t close = p.find(']', i + 1);
       if (close == std::string_view::npos || close == i + 1) return std::nullopt;
       const std::string_view set = p.substr(i + 1, close - i - 1);
-      if (set.find_first_of("^-\\[") != std::string_view::npos) return std::nullopt;
-      if (std::any_of(set.begin(), set.end(),
-                      [](char s) { return static_cast<unsigned char>(s) >= 0x80; }))
+      if (set.find_first_of("^-\\[") != std::string_view::npos ||
+          std::any_of(set.begin(), set.end(), non_ascii))
         return std::nullopt;
-      segments.push_back({Segment::one_of, std::string(set), 0});
+      segments.push_back({Segment::one_of, std::string(set), {}, 0});
       i = close + 1;
     } else if (regex_meta(c)) {
       return std::nullopt;
@@ -94,8 +156,7 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
     }
     if (i < p.size() && quantifier(p[i])) return std::nullopt;  // `s?`, `\S+?`, `[67]+` ...
   }
-  // Deterministic left to right: a token ends where the next segment must begin, and a tail
-  // `.+` / `.*` is the last segment.
+  // A token ends where the next segment must begin, and a tail `.+` / `.*` is the last segment.
   for (std::size_t k = 0; k < segments.size(); ++k) {
     const Segment& s = segments[k];
     const Segment* next = k + 1 < segments.size() ? &segments[k + 1] : nullptr;
@@ -111,6 +172,10 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
     if (next->kind == Segment::text && stops(next->chars.front())) continue;
     if (next->kind == Segment::one_of && std::all_of(next->chars.begin(), next->chars.end(), stops))
       continue;
+    if (next->kind == Segment::choice &&
+        std::all_of(next->alternatives.begin(), next->alternatives.end(),
+                    [&](const std::string& a) { return a != kDigit && stops(a.front()); }))
+      continue;
     return std::nullopt;
   }
   if (segments.empty()) return std::nullopt;
@@ -118,28 +183,26 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
 }
 
 TokenPattern::Result TokenPattern::match(std::string_view text, re2::StringPiece* groups) const {
-  std::size_t pos = 0;
-  auto capture = [&](int group, std::size_t from) {
-    if (groups != nullptr && group != 0)
-      groups[group] = re2::StringPiece(text.data() + from, pos - from);
-  };
+  const Result result = match_from(0, 0, text, groups);
+  if (result == Result::match && groups != nullptr)
+    groups[0] = re2::StringPiece(text.data(), text.size());
+  return result;
+}
+
+TokenPattern::Result TokenPattern::match_from(std::size_t segment, std::size_t pos,
+                                              std::string_view text,
+                                              re2::StringPiece* groups) const {
   // The rest of the text for `.`: no newline; non-ASCII is for RE2's UTF-8 rules.
-  auto rest_ok = [&](Result& verdict) {
-    for (std::size_t k = pos; k < text.size(); ++k) {
-      if (text[k] == '\n') {
-        verdict = Result::no_match;
-        return false;
-      }
-      if (static_cast<unsigned char>(text[k]) >= 0x80) {
-        verdict = Result::ask_re2;
-        return false;
-      }
+  auto rest_verdict = [&](std::size_t from) {
+    for (std::size_t k = from; k < text.size(); ++k) {
+      if (text[k] == '\n') return Result::no_match;
+      if (non_ascii(text[k])) return Result::ask_re2;
     }
-    return true;
+    return Result::match;
   };
-  for (const Segment& s : segments_) {
+  for (; segment < segments_.size(); ++segment) {
+    const Segment& s = segments_[segment];
     const std::size_t from = pos;
-    Result verdict = Result::no_match;
     switch (s.kind) {
       case Segment::text:
         if (text.substr(pos, s.chars.size()) != s.chars) return Result::no_match;
@@ -147,7 +210,7 @@ TokenPattern::Result TokenPattern::match(std::string_view text, re2::StringPiece
         break;
       case Segment::non_space:
         while (pos < text.size() && !re2_space(text[pos])) {
-          if (static_cast<unsigned char>(text[pos]) >= 0x80) return Result::ask_re2;
+          if (non_ascii(text[pos])) return Result::ask_re2;
           ++pos;
         }
         if (pos == from) return Result::no_match;
@@ -162,24 +225,36 @@ TokenPattern::Result TokenPattern::match(std::string_view text, re2::StringPiece
           return Result::no_match;
         ++pos;
         break;
+      case Segment::choice:
+        // The first alternative with which the rest matches wins, as in RE2.
+        for (const std::string& alternative : s.alternatives) {
+          const std::size_t length = alternative_at(text, pos, alternative);
+          if (length == std::string_view::npos) continue;
+          const Result rest = match_from(segment + 1, pos + length, text, groups);
+          if (rest == Result::no_match) continue;
+          if (rest == Result::match && groups != nullptr && s.group != 0)
+            groups[s.group] = re2::StringPiece(text.data() + pos, length);
+          return rest;
+        }
+        return Result::no_match;
       case Segment::rest_some:
         if (pos >= text.size()) return Result::no_match;
         [[fallthrough]];
       case Segment::rest_any:
-        if (!rest_ok(verdict)) return verdict;
+        if (const Result r = rest_verdict(pos); r != Result::match) return r;
         pos = text.size();
         break;
       case Segment::rest_spaced:
         if (pos == text.size()) break;
-        if (text[pos] != ' ' || !rest_ok(verdict)) return verdict;
+        if (text[pos] != ' ') return Result::no_match;
+        if (const Result r = rest_verdict(pos); r != Result::match) return r;
         pos = text.size();
         break;
     }
-    capture(s.group, from);
+    if (groups != nullptr && s.group != 0)
+      groups[s.group] = re2::StringPiece(text.data() + from, pos - from);
   }
-  if (pos != text.size()) return Result::no_match;
-  if (groups != nullptr) groups[0] = re2::StringPiece(text.data(), text.size());
-  return Result::match;
+  return pos == text.size() ? Result::match : Result::no_match;
 }
 
 }  // namespace netaudit::policy::engine

@@ -1,8 +1,10 @@
-// Statement patterns that RE2 would match deterministically from left to right, matched without
-// RE2: literal text, `\S+` and `\d+` tokens that the text after them cannot continue, single
-// characters from a `[set]`, and a tail `.+`, `.*` or `(?: .*)?`; any token or tail may be a
-// capture group, named or not. `neighbor (\S+) remote-as (\S+)(?: .*)?` is one; anything with
-// alternation, optional parts or backtracking is not, and stays with RE2.
+// Statement patterns matched without RE2: literal text, `\S+` and `\d+` tokens that the text
+// after them cannot continue, single characters from a `[set]`, alternatives of plain words
+// `(?:tacacs|radius)` (tried in order, as RE2 does), and a tail `.+`, `.*` or `(?: .*)?`; any
+// token, alternation or tail may be a capture group, named or not.
+// `neighbor (\S+) remote-as (\S+)(?: .*)?` is one; optional parts, nested groups and anything
+// a token could run into stay with RE2. Work is linear in the text for each choice of
+// alternatives, and patterns have few of those.
 #pragma once
 
 #include <re2/re2.h>
@@ -30,11 +32,23 @@ class TokenPattern {
 
  private:
   struct Segment {
-    enum Kind : std::uint8_t { text, non_space, digits, one_of, rest_any, rest_some, rest_spaced };
+    enum Kind : std::uint8_t {
+      text,
+      non_space,
+      digits,
+      one_of,
+      choice,
+      rest_any,
+      rest_some,
+      rest_spaced
+    };
     Kind kind = text;
-    std::string chars;  // the text, or the set of one_of
-    int group = 0;      // capture group number; 0: none
+    std::string chars;                      // the text, or the set of one_of
+    std::vector<std::string> alternatives;  // choice: plain texts; "\\d" stands for one digit
+    int group = 0;                          // capture group number; 0: none
   };
+  Result match_from(std::size_t segment, std::size_t pos, std::string_view text,
+                    re2::StringPiece* groups) const;
   std::vector<Segment> segments_;
   int groups_ = 0;
 };

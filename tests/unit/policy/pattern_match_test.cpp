@@ -79,11 +79,14 @@ TEST_CASE("pattern shapes: token sequences") {
   using netaudit::policy::engine::TokenPattern;
   for (const char* accepted :
        {R"(neighbor (\S+) remote-as (\S+)(?: .*)?)", "interface (?P<ifname>.+)", "interface .+",
-        R"(neighbor \S+ password [67] .+)", R"(ntp server (\d+)\.(\d+))", "logging (.*)"})
+        R"(neighbor \S+ password [67] .+)", R"(ntp server (\d+)\.(\d+))", "logging (.*)",
+        R"((?:ip finger|service finger)(?: .*)?)", R"(ip address (?:\d|dhcp|negotiated).*)",
+        R"(snmp-server group (\S+) v3 (auth|noauth|priv)(?: .*)?)"})
     CHECK(TokenPattern::parse(accepted));
   for (const char* refused :
        {R"((\S+)(\S+))", R"(a (\S+)x)", R"(a (\d+)\S+)", R"(a (\S+).*)", "a (.+) b", "ntp servers?",
-        "a|b", R"(a \s+b)", "(?i)a .+", "a (?:b|c)", "[^a]b", "[a-z]", R"(a (\S+?))", "^a$"})
+        "a|b", R"(a \s+b)", "(?i)a .+", "a (?:b|c)?", "(a|(b))", R"((\S+)(?:x|y))", "a (?:b|)",
+        "[^a]b", "[a-z]", R"(a (\S+?))", "^a$"})
     CHECK_FALSE(TokenPattern::parse(refused));
   const auto p = TokenPattern::parse(R"(neighbor (\S+) remote-as (\S+)(?: .*)?)");
   REQUIRE(p);
@@ -94,6 +97,14 @@ TEST_CASE("pattern shapes: token sequences") {
   CHECK(groups[2] == "65001");
   CHECK(p->match("neighbor 1.1.1.1 remote-as", groups) == TokenPattern::Result::no_match);
   CHECK(p->match("neighbor \xc3\xa9 remote-as 1", groups) == TokenPattern::Result::ask_re2);
+  // Alternatives are tried in order, and a later one serves when an earlier one leaves a rest
+  // that does not match (RE2's leftmost-first choice).
+  const auto choice = TokenPattern::parse("x (ab|a)b c");
+  REQUIRE(choice);
+  CHECK(choice->match("x ab c", groups) == TokenPattern::Result::match);
+  CHECK(groups[1] == "a");
+  CHECK(choice->match("x abb c", groups) == TokenPattern::Result::match);
+  CHECK(groups[1] == "ab");
 }
 
 TEST_CASE("pattern shapes: the fast paths agree with RE2 on every shipped pattern") {
@@ -102,14 +113,32 @@ TEST_CASE("pattern shapes: the fast paths agree with RE2 on every shipped patter
     if (!fs::exists(netaudit::test::fixture_dir() / "policy" / platform)) continue;
     std::vector<std::string> texts = fixture_texts(platform);
     // Edge cases around the prefilters: empty, multi-line, near-miss literals.
-    texts.insert(
-        texts.end(),
-        {"", "shutdown\n", "no shutdown ", " password ", "line\nnext",
-         "neighbor 10.0.0.1 remote-as 65001", "neighbor 10.0.0.1  remote-as 65001",
-         "neighbor 10.0.0.1 remote-as", "neighbor \xc3\xa9 remote-as 1",
-         "neighbor a\vb remote-as 1 x", "neighbor x remote-as 1 descr\xc3\xa9", "interface Gi1\nx",
-         "interface \xff", "interface \tGi1", "neighbor x password 7 ab", "neighbor x password 6",
-         "neighbor x maximum-prefix 100 80", "neighbor x maximum-prefix 1a"});
+    texts.insert(texts.end(), {"",
+                               "shutdown\n",
+                               "no shutdown ",
+                               " password ",
+                               "line\nnext",
+                               "neighbor 10.0.0.1 remote-as 65001",
+                               "neighbor 10.0.0.1  remote-as 65001",
+                               "neighbor 10.0.0.1 remote-as",
+                               "neighbor \xc3\xa9 remote-as 1",
+                               "neighbor a\vb remote-as 1 x",
+                               "neighbor x remote-as 1 descr\xc3\xa9",
+                               "interface Gi1\nx",
+                               "interface \xff",
+                               "interface \tGi1",
+                               "neighbor x password 7 ab",
+                               "neighbor x password 6",
+                               "neighbor x maximum-prefix 100 80",
+                               "neighbor x maximum-prefix 1a",
+                               "ip address 10.0.0.1 255.0.0.0",
+                               "ip address dhcp",
+                               "ip address negotiated\nx",
+                               "ip address ",
+                               "service finger",
+                               "ip finger x",
+                               "ip fingers",
+                               "x ab c"});
     // ... and the pattern's own literal parts, whole and cut short.
     for (const auto& pattern : pack->patterns)
       for (const std::string& part : {pattern.text, pattern.required, pattern.first_two}) {
