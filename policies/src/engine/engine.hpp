@@ -140,6 +140,7 @@ struct Entry {
   ValueSpec value;
   int when = -1;
   int unless = -1;
+  bool child = false;  // matched among the anchor's children by match_children (finish_pack)
 };
 
 struct ScalarDef {
@@ -175,7 +176,6 @@ struct Anchor {
   };
   std::unordered_map<std::string, ChildBucket, WordHash, std::equal_to<>> child_by_word;
   std::vector<int> child_unindexed;
-  bool is_child_entry(int field, int entry) const;
 };
 
 struct ListDefault {
@@ -253,10 +253,12 @@ struct TaggedHit {
   int entry = -1;
   Hit hit;
 };
-// One pass over the anchor node's children for every indexed field entry: fills out[0, n) and
-// returns n (elements past n are kept as scratch space, so a record's matches reuse them).
+// One pass over the anchor node's children for every indexed entry of a field that `wanted`
+// marks (by field index): fills out[0, n) and returns n (elements past n are kept as scratch
+// space, so a record's matches reuse them).
 std::size_t match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
-                           const Captures& anchor_captures, std::vector<TaggedHit>& out);
+                           const Captures& anchor_captures, const std::vector<char>& wanted,
+                           std::vector<TaggedHit>& out);
 
 // Matches a relative selector under `anchor` (or its own text when `self`).
 void match_relative(const Pack& pack, const Selector& selector, NodeRef anchor, bool self,

@@ -18,6 +18,7 @@ struct Extractor {
   const FieldUse* fields;              // null: every field
   std::vector<TaggedHit> child_hits_;  // the current record's children matches: [0, count)
   std::size_t child_hit_count_ = 0;
+  std::vector<char> wanted_;  // the current anchor's fields to read
   // A hit that may give a reading, and the index of the entry that matched it.
   struct Candidate {
     const Hit* hit;
@@ -201,7 +202,7 @@ struct Extractor {
         }
         continue;
       }
-      if (anchor.is_child_entry(field, static_cast<int>(i))) {
+      if (entry.child) {
         for (std::size_t h = 0; h < child_hit_count_; ++h) {
           const TaggedHit& t = child_hits_[h];
           if (t.field == field && t.entry == static_cast<int>(i)) candidates.push_back({&t.hit, i});
@@ -221,17 +222,18 @@ struct Extractor {
     return out;
   }
 
+  // A record of `anchor`'s fact (wanted_ set for the anchor).
   Record make_record(const Anchor& anchor, const Hit& hit, const Captures& captures,
-                     const FactSpec& spec, int fact) {
+                     const FactSpec& spec) {
     Record record;
     record.line = hit.line;
     record.fields.resize(spec.fields.size());
-    child_hit_count_ = match_children(pack, anchor, tree.ref(hit.node), captures, child_hits_);
-    for (std::size_t f = 0; f < spec.fields.size(); ++f) {
-      if (!anchor.fields[f]) continue;
-      if (fields != nullptr && !fields->used(fact, static_cast<int>(f))) continue;
-      record.fields[f] = read_field(*anchor.fields[f], static_cast<int>(f), anchor, hit, captures);
-    }
+    child_hit_count_ =
+        match_children(pack, anchor, tree.ref(hit.node), captures, wanted_, child_hits_);
+    for (std::size_t f = 0; f < spec.fields.size(); ++f)
+      if (wanted_[f])
+        record.fields[f] =
+            read_field(*anchor.fields[f], static_cast<int>(f), anchor, hit, captures);
     return record;
   }
 
@@ -258,11 +260,16 @@ struct Extractor {
           std::any_of(anchor.unless.begin(), anchor.unless.end(),
                       [&](int id) { return selector_found(id); }))
         continue;
+      // The fields to read: those the anchor defines and the audit uses.
+      wanted_.assign(spec.fields.size(), 0);
+      for (std::size_t f = 0; f < spec.fields.size(); ++f)
+        wanted_[f] =
+            anchor.fields[f] && (fields == nullptr || fields->used(def.fact, static_cast<int>(f)));
       const std::vector<Hit>& anchor_hits = hits[static_cast<std::size_t>(anchor.absolute)];
       out.items.reserve(out.items.size() + anchor_hits.size());
       for (const Hit& hit : anchor_hits) {
         if (!anchor.split) {
-          out.items.push_back(make_record(anchor, hit, hit.captures, spec, def.fact));
+          out.items.push_back(make_record(anchor, hit, hit.captures, spec));
           continue;
         }
         const std::string words = anchor.split->render(hit.captures, false);
@@ -276,7 +283,7 @@ struct Extractor {
           if (end > i) {
             Captures captures = hit.captures;
             captures.word = std::string_view(words).substr(i, end - i);
-            out.items.push_back(make_record(anchor, hit, captures, spec, def.fact));
+            out.items.push_back(make_record(anchor, hit, captures, spec));
           }
           i = end;
         }

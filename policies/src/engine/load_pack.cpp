@@ -800,10 +800,11 @@ bool finish_pack(Pack& pack, LoadContext& load) {
     for (Anchor& anchor : def.anchors) {
       for (std::size_t f = 0; f < anchor.fields.size(); ++f) {
         if (!anchor.fields[f]) continue;
-        const auto& from = anchor.fields[f]->from;
+        auto& from = anchor.fields[f]->from;
         for (std::size_t e = 0; e < from.size(); ++e) {
-          const Entry& entry = from[e];
+          Entry& entry = from[e];
           if (entry.self || entry.scope_parent || !entry.selector.path.empty()) continue;
+          entry.child = true;
           const int index = static_cast<int>(anchor.child_entries.size());
           anchor.child_entries.push_back(
               {static_cast<int>(f), static_cast<int>(e), entry.selector.match});

@@ -744,14 +744,9 @@ bool full_match(const Pattern& pattern, std::string_view text, Captures& capture
   return match_pattern(pattern, text, &captures, nullptr);
 }
 
-bool Anchor::is_child_entry(int field, int entry) const {
-  for (const ChildEntry& c : child_entries)
-    if (c.field == field && c.entry == entry) return true;
-  return false;
-}
-
 std::size_t match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
-                           const Captures& anchor_captures, std::vector<TaggedHit>& out) {
+                           const Captures& anchor_captures, const std::vector<char>& wanted,
+                           std::vector<TaggedHit>& out) {
   std::size_t used = 0;
   if (anchor.child_entries.empty()) return used;
   for (NodeRef child : node.children()) {
@@ -759,6 +754,7 @@ std::size_t match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
     const std::string_view text = child.text();
     auto attempt = [&](int index) {
       const Anchor::ChildEntry& ce = anchor.child_entries[static_cast<std::size_t>(index)];
+      if (!wanted[static_cast<std::size_t>(ce.field)]) return;
       if (used == out.size()) out.emplace_back();
       TaggedHit& tagged = out[used];
       tagged.hit.captures.named.clear();
