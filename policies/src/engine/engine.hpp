@@ -56,6 +56,14 @@ std::string required_text(std::string_view pattern);
 
 // FNV-1a: the keys are one or two short words, for which std::hash's out-of-line Murmur costs
 // more than the lookup itself.
+// A word with its hash computed once, for looking it up in several tables (one per trie state).
+struct HashedWord {
+  std::string_view text;
+  std::size_t hash;
+  friend bool operator==(const HashedWord& a, const std::string& b) { return a.text == b; }
+  friend bool operator==(const std::string& a, const HashedWord& b) { return a == b.text; }
+};
+
 struct WordHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const {
@@ -64,6 +72,8 @@ struct WordHash {
       h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
     return static_cast<std::size_t>(h);
   }
+  std::size_t operator()(const HashedWord& w) const { return w.hash; }
+  static HashedWord hashed(std::string_view s) { return {s, WordHash{}(s)}; }
 };
 
 inline constexpr int kAnyDepth = -1;  // '**' in a path

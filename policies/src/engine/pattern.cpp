@@ -632,7 +632,7 @@ class TreeWalker {
       if (child.inactive()) continue;
       const std::string_view text = child.text();
       const std::string_view word = first_word_of(text);
-      const std::string_view two = first_two_of(text, word);
+      const HashedWord hashed_word = WordHash::hashed(word);
       next.clear();
       for (const WalkState& state : states) {
         const TrieNode& t = pack_.trie[static_cast<std::size_t>(state.trie)];
@@ -671,11 +671,13 @@ class TreeWalker {
               try_edge(e);
         };
         if (!t.by_word.empty()) {
-          if (auto it = t.by_word.find(word); it != t.by_word.end()) {
+          if (auto it = t.by_word.find(hashed_word); it != t.by_word.end()) {
             try_all(it->second.one_word);
-            if (!two.empty())
+            if (!it->second.two_words.empty()) {
+              const std::string_view two = first_two_of(text, word);
               for (const auto& [key, candidates] : it->second.two_words)
                 if (key == two) try_all(candidates);
+            }
           }
         }
         try_all(t.unindexed);
