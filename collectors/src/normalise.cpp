@@ -32,10 +32,11 @@ const std::string kQualifiers =
 
 const std::vector<std::string> kCommonSecretPatterns = {
     // password / secret and their kin, including *-password and *-secret compounds
-    // (hello-password, authentication-password, shared-secret), and key=value (RouterOS).
-    R"((?i)(?:^|[\s=-])(?:password|passwd|secret|phash|passphrase|psksecret|pre-shared-key|)"
-    R"(preshared-key|psk|key-string|authentication-key|auth-key|md5-key|private-key|server-key|)"
-    R"(shared-key|shared_key|wpa-passphrase))" +
+    // (hello-password, authentication-password, shared-secret, Junos
+    // plain-text-password-value), and key=value (RouterOS).
+    R"((?i)(?:^|[\s=-])(?:password-value|password|passwd|secret|phash|passphrase|psksecret|)"
+    R"(pre-shared-key|preshared-key|psk|key-string|authentication-key|auth-key|md5-key|)"
+    R"(private-key|server-key|shared-key|shared_key|wpa-passphrase))" +
         kQualifiers + R"(\s+)" + kValue,
     R"((?i)(?:^|[\s-])(?:password|passwd|secret|pre-shared-key|authentication-key|private-key)=)" +
         kValue,
@@ -54,13 +55,15 @@ const std::vector<std::string> kCommonSecretPatterns = {
     R"(\bauthentication key(?: [0-9])? )" + kValue,
     R"(\bntp authentication-key [0-9]+ md5 )" + kValue,
     // Encrypted-looking tokens anywhere: crypt hashes ($1$ $5$ $6$ $8$ $9$, Junos $9$, XR $1c$),
-    // FortiOS ENC blobs, Huawei %^%#...%^%# / %@%@...%@%@ ciphers.
-    R"((?:^|[\s"'=])(\$(?:1|2[abxy]?|5|6|7|8|9|1a|1c)\$[^\s"';]+))",
+    // FortiOS ENC blobs, Huawei %^%#...%^%# / %@%@...%@%@ ciphers. A hash may also be an XML
+    // element's whole text (Junos `<simple-password>$9$...`, `<privacy-key>`, `<ascii-text>`).
+    R"((?:^|[\s"'=>])(\$(?:1|2[abxy]?|5|6|7|8|9|1a|1c)\$[^\s"';<]+))",
     R"(\bENC ([^\s"';]+))",
     R"((%\^%#.*?%\^%#|%@%@.*?%@%@|%\$%\$.*?%\$%\$))",
     // XML (NETCONF replies, PAN-OS): a secret element with its text on one line.
-    R"(<(?:[\w-]+:)?(?:password|phash|secret|key|authentication-key|)"
-    R"(private-key|pre-shared-key|passphrase|encrypted-password|shared-secret|psk)>([^<]+)<)",
+    R"(<(?:[\w-]+:)?(?:password|phash|secret|key|authentication-key|private-key|pre-shared-key|)"
+    R"(passphrase|encrypted-password|plain-text-password-value|simple-password|shared-secret|)"
+    R"(psk)>([^<]+)<)",
 };
 
 // SNMP v1/v2c community names. They are secrets like the rest, except the well-known defaults
@@ -97,12 +100,28 @@ const std::vector<std::string> kCommunityPatterns = {
     // SR OS `trap-target ... notify-community "X"` (clear text), VyOS `trap-target H community X`.
     R"(\bnotify-community )" + kValue,
     R"(\btrap-target \S+ community )" + kValue,
-    // PAN-OS; RouterOS `/snmp set trap-community=X`.
+    // PAN-OS; PAN-OS set form of a trap server profile (`set shared log-settings snmptrap P
+    // version v2c server S community X`); RouterOS `/snmp set trap-community=X`.
     R"(\bsnmp-community-string )" + kValue,
+    R"(\bsnmptrap \S+ .*\bcommunity )" + kValue,
     R"((?:^|\s)trap-community=)" + kValue,
+    // Cumulus NCLU/NVUE `net add|nv set snmp-server readonly-community[-v6] X access any`.
+    R"((?:^|\s)read(?:only|write)-community(?:-v6)? )" + kValue,
+    // VRP `snmp-agent target-host trap|inform address ... params securityname X [v1|v2c]`: for
+    // v1/v2c (the default is v1) the security name is the community; for v3 it is a user name.
+    R"(^\s*snmp-agent target-host .*\bparams securityname (?:cipher )?)" + kValue +
+        R"((?:\s+(?:v1|v2c|private-netmanager|ext-vb|notify-filter-profile)\b|\s*$))",
     // XML: PAN-OS, IOS-XR NETCONF, pfSense/OPNsense.
-    R"(<(?:[\w-]+:)?(?:community-string|community-name|rocommunity|rwcommunity)>([^<]+)<)",
+    R"(<(?:[\w-]+:)?(?:snmp-community-string|community-string|community-name|rocommunity|)"
+    R"(rwcommunity)>([^<]+)<)",
 };
+
+// Netgear (FASTPATH) `snmp-server community ro|rw X`: the access word comes first, so the
+// IOS rule above takes it for the name. Group 1 (the access word) stays readable even though
+// that rule captured it; groups 2.. hold the name. An IOS community that is literally named
+// `ro`/`rw` (`snmp-server community ro RO`) is left to the IOS rule.
+const std::string kNetgearCommunityAccess =
+    R"(^\s*snmp-server community (ro|rw) )" + kValue + R"(\s*$)";
 
 // `public` or `private`, any case, with or without quotes.
 bool is_well_known_community(std::string_view value) {
@@ -168,10 +187,14 @@ const std::vector<std::string> kCommonVolatilePatterns = {
 
 // Block-scoped secrets: the value these capture is a secret only on a line BlockContext places
 // inside an SNMP community block (FortiOS `config system snmp community`, RouterOS `/snmp
-// community`); elsewhere `set name` and `name=` name ordinary objects.
+// community`, a VyOS `trap-target H {` or PAN-OS `snmptrap {` brace block); elsewhere `set
+// name`, `name=` and `community X` name ordinary objects (`community 65000:666` in a route map).
 // (`\"X\"`: the escaped quotes of a config inside a quoted script body.)
 const std::string kFortiosCommunityName = R"(^\s*set name (?:\\"([^"\\\n]*)\\"|)" + kValue + ")";
 const std::string kRouterosCommunityName = R"((?:^|\s)name=)" + kValue;
+const std::string kBraceCommunity = R"(^\s*community )" + kValue + R"(\s*;?\s*$)";
+
+using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
 
 std::string_view trim(std::string_view text) {
   const std::size_t first = text.find_first_not_of(" \t");
@@ -180,7 +203,130 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-enum class BlockSecret { none, fortios_community_name, routeros_community_name };
+enum class BlockSecret { none, fortios_community_name, routeros_community_name, brace_community };
+
+// SNMP community names in XML whose element names alone are ambiguous: Junos
+// `<snmp><community><name>X</name>` (a `<community>` under `<policy-options>` is a BGP
+// community), ietf-snmp `<snmp><community><text-name>X`, and PAN-OS trap server profiles
+// `<snmptrap>...<community>X</community>`. The element path is followed only inside `<snmp>`
+// and `<snmptrap>`; a tag may span lines (attributes), comments and CDATA are skipped.
+class XmlSnmpContext {
+ public:
+  // Adds the [begin, end) span of each community name whose text is on `line`.
+  void observe(std::string_view line, Spans& names) {
+    std::size_t pos = 0;
+    while (pos < line.size()) {
+      switch (state_) {
+        case State::text:
+          pos = scan_text(line, pos, names);
+          break;
+        case State::tag:
+          pos = scan_tag(line, pos);
+          break;
+        case State::skip: {
+          const std::size_t end = line.find(skip_until_, pos);
+          if (end == std::string_view::npos) return;
+          pos = end + skip_until_.size();
+          state_ = State::text;
+          break;
+        }
+      }
+    }
+    // A name's text ends with its line (`<name>X` then `</name>` on the next is not seen).
+    if (state_ == State::text && value_begin_ != std::string_view::npos)
+      add_value(line, line.size(), names);
+    value_begin_ = std::string_view::npos;
+  }
+
+ private:
+  enum class State { text, tag, skip };
+
+  std::size_t scan_text(std::string_view line, std::size_t pos, Spans& names) {
+    const std::size_t open = line.find('<', pos);
+    if (open == std::string_view::npos) return line.size();
+    if (value_begin_ != std::string_view::npos) add_value(line, open, names);
+    value_begin_ = std::string_view::npos;
+    const std::string_view rest = line.substr(open);
+    if (rest.starts_with("<!--")) return skip(open + 4, "-->");
+    if (rest.starts_with("<![CDATA[")) return skip(open + 9, "]]>");
+    // `<?xml ...?>`, `<!DOCTYPE ...>`, and a marker already in the text (`<redacted:...>`).
+    if (rest.starts_with("<?") || rest.starts_with("<!") || rest.starts_with("<redacted:"))
+      return skip(open + 1, ">");
+    tag_closing_ = rest.starts_with("</");
+    std::size_t name_begin = open + (tag_closing_ ? 2 : 1);
+    std::size_t name_end = line.find_first_of(" \t/>", name_begin);
+    if (name_end == std::string_view::npos) name_end = line.size();
+    std::string_view name = line.substr(name_begin, name_end - name_begin);
+    if (const std::size_t colon = name.rfind(':'); colon != std::string_view::npos)
+      name.remove_prefix(colon + 1);  // the namespace prefix
+    tag_name_.assign(name);
+    tag_quote_ = '\0';
+    tag_last_ = '\0';
+    state_ = State::tag;
+    return name_end;
+  }
+
+  // Inside a tag: up to its `>` (quoted attribute values may hold one).
+  std::size_t scan_tag(std::string_view line, std::size_t pos) {
+    for (; pos < line.size(); ++pos) {
+      const char c = line[pos];
+      if (tag_quote_ != '\0') {
+        if (c == tag_quote_) tag_quote_ = '\0';
+        continue;
+      }
+      if (c == '"' || c == '\'') {
+        tag_quote_ = c;
+      } else if (c == '>') {
+        state_ = State::text;
+        if (tag_closing_) {
+          if (!path_.empty()) path_.pop_back();
+        } else if (tag_last_ != '/') {
+          open_element();
+          if (is_community_name()) value_begin_ = pos + 1;
+        }
+        return pos + 1;
+      }
+      if (c != ' ' && c != '\t') tag_last_ = c;
+    }
+    return pos;
+  }
+
+  std::size_t skip(std::size_t from, std::string_view until) {
+    state_ = State::skip;
+    skip_until_ = until;
+    return from;
+  }
+
+  void open_element() {
+    if (!path_.empty() || tag_name_ == "snmp" || tag_name_ == "snmptrap")
+      path_.push_back(tag_name_);
+  }
+
+  bool is_community_name() const {
+    if (path_.empty()) return false;
+    if (path_.front() == "snmptrap") return path_.back() == "community";
+    return path_.size() == 3 && path_[1] == "community" &&
+           (path_[2] == "name" || path_[2] == "text-name");
+  }
+
+  void add_value(std::string_view line, std::size_t end, Spans& names) const {
+    std::size_t begin = value_begin_;
+    while (begin < end && (line[begin] == ' ' || line[begin] == '\t'))
+      ++begin;
+    while (end > begin && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+      --end;
+    if (begin < end) names.emplace_back(begin, end);
+  }
+
+  State state_ = State::text;
+  std::vector<std::string> path_;  // element names from the <snmp>/<snmptrap> element down
+  std::string tag_name_;           // the tag being read
+  bool tag_closing_ = false;
+  char tag_quote_ = '\0';        // inside a quoted attribute value
+  char tag_last_ = '\0';         // last non-blank character of the tag so far (`/` before `>`)
+  std::string_view skip_until_;  // end of a comment, CDATA or `<?...?>`
+  std::size_t value_begin_ = std::string_view::npos;  // a community name's text starts here
+};
 
 // Follows the block structure of a config line by line, only as far as block-scoped secrets
 // need it. Both syntaxes are tracked on every config: their markers (`config ...`/`end`,
@@ -188,16 +334,39 @@ enum class BlockSecret { none, fortios_community_name, routeros_community_name }
 class BlockContext {
  public:
   // Which block-scoped secret `line` (the next line of the config) may carry.
-  BlockSecret observe(std::string_view line) {
+  // XML community names on the line are added to `xml_names`.
+  BlockSecret observe(std::string_view line, Spans& xml_names) {
     const std::string_view text = trim(line);
     const bool routeros = observe_routeros(text);
     const bool fortios = observe_fortios(text);
+    const bool braces = observe_braces(text);
+    xml_.observe(line, xml_names);
     if (fortios) return BlockSecret::fortios_community_name;
     if (routeros) return BlockSecret::routeros_community_name;
+    if (braces) return BlockSecret::brace_community;
     return BlockSecret::none;
   }
 
  private:
+  // Braces (VyOS, PAN-OS `show config running`): `X {` opens a block, a line starting with `}`
+  // closes one. A bare `community X` is a community name directly in a VyOS `trap-target H {`
+  // block, or anywhere under a PAN-OS `snmptrap {` (trap server profiles).
+  enum class Brace { other, trap_target, snmptrap };
+  bool observe_braces(std::string_view text) {
+    if (text.starts_with("}") && !braces_.empty()) braces_.pop_back();
+    if (text.ends_with("{")) {
+      Brace kind = Brace::other;
+      if (text.starts_with("trap-target "))
+        kind = Brace::trap_target;
+      else if (text.starts_with("snmptrap ") ||
+               (!braces_.empty() && braces_.back() == Brace::snmptrap))
+        kind = Brace::snmptrap;
+      braces_.push_back(kind);
+      return false;
+    }
+    return !braces_.empty() && braces_.back() != Brace::other && text.starts_with("community ");
+  }
+
   // FortiOS: `config X` opens a block, `end` closes it (`edit`/`next` stay inside). Only the
   // innermost block counts, so `set name` in a community's nested `config hosts` is not it,
   // and a stray `config`/`end` deeper down cannot make an outer block look like a community.
@@ -266,6 +435,8 @@ class BlockContext {
     return result;
   }
 
+  std::vector<Brace> braces_;  // per open brace block
+  XmlSnmpContext xml_;
   std::vector<bool> fortios_blocks_;    // per open `config` block: is it the SNMP community one
   bool routeros_in_community_ = false;  // the current menu is /snmp community
   bool routeros_command_in_community_ = false;  // the current command runs there
@@ -281,13 +452,15 @@ re2::RE2::Options quiet_options() {
 struct SecretRule {
   std::unique_ptr<re2::RE2> regex;
   int groups = 0;
-  bool community = false;  // captures SNMP community names (public/private stay readable)
+  bool community = false;      // captures SNMP community names (public/private stay readable)
+  bool keyword_first = false;  // group 1 is a keyword that stays readable (kNetgearCommunityAccess)
 };
 
 // kCommonSecretPatterns then kCommunityPatterns.
 std::vector<std::string> all_common_secret_patterns() {
   std::vector<std::string> patterns = kCommonSecretPatterns;
   patterns.insert(patterns.end(), kCommunityPatterns.begin(), kCommunityPatterns.end());
+  patterns.push_back(kNetgearCommunityAccess);
   return patterns;
 }
 
@@ -307,10 +480,13 @@ struct Normaliser::Impl {
   std::vector<SecretRule> secrets;
   SecretRule fortios_community_name = make_rule(kFortiosCommunityName, true);
   SecretRule routeros_community_name = make_rule(kRouterosCommunityName, true);
+  SecretRule brace_community = make_rule(kBraceCommunity, true);
 
-  static SecretRule make_rule(const std::string& pattern, bool community) {
+  static SecretRule make_rule(const std::string& pattern, bool community,
+                              bool keyword_first = false) {
     SecretRule rule;
     rule.community = community;
+    rule.keyword_first = keyword_first;
     rule.regex = std::make_unique<re2::RE2>(pattern, quiet_options());
     if (!rule.regex->ok())
       throw CollectError(ErrorKind::profile_error,
@@ -325,6 +501,8 @@ struct Normaliser::Impl {
         return &fortios_community_name;
       case BlockSecret::routeros_community_name:
         return &routeros_community_name;
+      case BlockSecret::brace_community:
+        return &brace_community;
       case BlockSecret::none:
         break;
     }
@@ -337,12 +515,19 @@ struct Normaliser::Impl {
       throw CollectError(ErrorKind::profile_error,
                          "bad volatile pattern '" + pattern + "': " + error);
   }
-  void add_secret(const std::string& pattern, bool community = false) {
+  void add_secret(const std::string& pattern, bool community = false, bool keyword_first = false) {
     std::string error;
     if (secret_set.Add(pattern, &error) < 0)
       throw CollectError(ErrorKind::profile_error,
                          "bad secret pattern '" + pattern + "': " + error);
-    secrets.push_back(make_rule(pattern, community));
+    secrets.push_back(make_rule(pattern, community, keyword_first));
+  }
+  void add_common_secrets() {
+    for (const std::string& pattern : kCommonSecretPatterns)
+      add_secret(pattern);
+    for (const std::string& pattern : kCommunityPatterns)
+      add_secret(pattern, true);
+    add_secret(kNetgearCommunityAccess, true, true);
   }
   void compile() {
     if (!volatile_set.Compile() || !secret_set.Compile())
@@ -350,8 +535,6 @@ struct Normaliser::Impl {
   }
 
   bool is_volatile(std::string_view line) const { return volatile_set.Match(line, nullptr); }
-
-  using Spans = std::vector<std::pair<std::size_t, std::size_t>>;
 
   // Adds the [begin, end) span of every secret `rule` captures in `line`. A value that is a
   // keyword of the command is skipped, except for block-scoped rules, where any value of the
@@ -364,29 +547,52 @@ struct Normaliser::Impl {
     std::size_t pos = 0;
     while (pos <= line.size() &&
            rule.regex->Match(line, pos, line.size(), re2::RE2::UNANCHORED, groups.data(), count)) {
+      const auto match_end =
+          static_cast<std::size_t>(groups[0].data() - line.data()) + groups[0].size();
+      pos = std::max(match_end, pos + 1);
+      if (rule.keyword_first && names_ios_access(groups.data(), count)) continue;
       for (int g = 1; g < count; ++g) {
         if (groups[g].data() == nullptr || groups[g].empty()) continue;
         const std::string_view value(groups[g].data(), groups[g].size());
+        const auto begin = static_cast<std::size_t>(value.data() - line.data());
+        if (rule.keyword_first && g == 1) {
+          kept.emplace_back(begin, begin + value.size());
+          continue;
+        }
         if (value.rfind("<redacted:", 0) == 0) continue;
         if (skip_keywords && std::find(kNotSecretValues.begin(), kNotSecretValues.end(), value) !=
                                  kNotSecretValues.end())
           continue;
-        const auto begin = static_cast<std::size_t>(value.data() - line.data());
         if (rule.community && is_well_known_community(value))
           kept.emplace_back(begin, begin + value.size());
         else
           spans.emplace_back(begin, begin + value.size());
       }
-      const auto match_end =
-          static_cast<std::size_t>(groups[0].data() - line.data()) + groups[0].size();
-      pos = std::max(match_end, pos + 1);
     }
   }
 
-  // Redacts one line (with the block-scoped rule that applies to it, if any); returns the
-  // number of secrets replaced.
+  // `snmp-server community ro RO`: an IOS community named `ro` (IOS writes its access word in
+  // capitals), not the Netgear `ro X` form.
+  static bool names_ios_access(const re2::StringPiece* groups, int count) {
+    for (int g = 2; g < count; ++g)
+      if (groups[g].data() != nullptr && (groups[g] == "RO" || groups[g] == "RW")) return true;
+    return false;
+  }
+
+  // A well-known community name goes to `kept`, any other to `spans`.
+  static void add_community_names(const Spans& names, std::string_view line, Spans& spans,
+                                  Spans& kept) {
+    for (const auto& name : names) {
+      const std::string_view value = line.substr(name.first, name.second - name.first);
+      if (value.rfind("<redacted:", 0) == 0) continue;
+      (is_well_known_community(value) ? kept : spans).push_back(name);
+    }
+  }
+
+  // Redacts one line (with the block-scoped rule that applies to it, if any, and the XML
+  // community names found on it); returns the number of secrets replaced.
   std::size_t redact_line(std::string_view line, const SecretRule* block_rule,
-                          std::string& out) const {
+                          const Spans& xml_names, std::string& out) const {
     // Collect [begin, end) spans of secrets from every matching rule, then rewrite once.
     Spans spans;
     Spans kept;
@@ -397,6 +603,7 @@ struct Normaliser::Impl {
         collect_spans(secrets[static_cast<std::size_t>(index)], line, true, spans, kept);
     }
     if (block_rule != nullptr) collect_spans(*block_rule, line, false, spans, kept);
+    add_community_names(xml_names, line, spans, kept);
     // A well-known community stays readable even if a broader rule (a profile's `community
     // "X"`) captured the very same value; a different span (a password) is still redacted.
     if (!kept.empty())
@@ -430,10 +637,7 @@ struct Normaliser::Impl {
 Normaliser::Normaliser() : impl_(std::make_unique<Impl>()) {
   for (const std::string& pattern : kCommonVolatilePatterns)
     impl_->add_volatile(pattern);
-  for (const std::string& pattern : kCommonSecretPatterns)
-    impl_->add_secret(pattern);
-  for (const std::string& pattern : kCommunityPatterns)
-    impl_->add_secret(pattern, true);
+  impl_->add_common_secrets();
   impl_->compile();
 }
 
@@ -442,10 +646,7 @@ Normaliser::Normaliser(const Profile& profile) : impl_(std::make_unique<Impl>())
     impl_->add_volatile(pattern);
   for (const std::string& pattern : profile.volatile_patterns)
     impl_->add_volatile(pattern);
-  for (const std::string& pattern : kCommonSecretPatterns)
-    impl_->add_secret(pattern);
-  for (const std::string& pattern : kCommunityPatterns)
-    impl_->add_secret(pattern, true);
+  impl_->add_common_secrets();
   for (const std::string& pattern : profile.secret_patterns)
     impl_->add_secret(pattern);
   impl_->compile();
@@ -505,6 +706,7 @@ std::string Normaliser::redact(std::string_view config, NormaliseStats* stats) c
   bool in_private_key = false;
   std::string key_body;
   BlockContext blocks;
+  Spans xml_names;
   for_each_line(config, [&](std::string_view line) {
     if (in_private_key) {
       if (line.find("-----END") != std::string_view::npos) {
@@ -523,7 +725,8 @@ std::string Normaliser::redact(std::string_view config, NormaliseStats* stats) c
       }
       return;
     }
-    const SecretRule* block_rule = impl_->block_rule(blocks.observe(line));
+    xml_names.clear();
+    const SecretRule* block_rule = impl_->block_rule(blocks.observe(line, xml_names));
     if (is_pem_private_key_begin(line)) {
       in_private_key = true;
       out.append(line);
@@ -535,7 +738,7 @@ std::string Normaliser::redact(std::string_view config, NormaliseStats* stats) c
     if (first != std::string_view::npos && line.substr(first).rfind("no ", 0) == 0) {
       out.append(line);
     } else {
-      redacted += impl_->redact_line(line, block_rule, out);
+      redacted += impl_->redact_line(line, block_rule, xml_names, out);
     }
     out.push_back('\n');
   });

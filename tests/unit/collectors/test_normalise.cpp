@@ -327,6 +327,19 @@ TEST_CASE("well-known communities public and private stay readable as community 
       "/snmp community\nset [ find default=yes ] name=public\nadd name=\"Private\"\n",
       "/snmp community add addresses=192.0.2.0/24 name=private\n",
       "/snmp set enabled=yes trap-community=public\n",
+      "  <snmp>\n    <community>\n      <name>public</name>\n    </community>\n  </snmp>\n",
+      "        trap-target 192.0.2.70 {\n            community public\n        }\n",
+      "snmptrap {\n  nms {\n    version {\n      v2c {\n        server {\n          s1 {\n"
+      "            community public;\n          }\n        }\n      }\n    }\n  }\n}\n",
+      "set shared log-settings snmptrap nms version v2c server s1 community private\n",
+      "<snmptrap>\n<entry name=\"nms\"><version><v2c><server><entry name=\"s1\">"
+      "<community>public</community></entry></server></v2c></version></entry>\n</snmptrap>\n",
+      "<snmp-community-string>public</snmp-community-string>\n",
+      "net add snmp-server readonly-community public access any\n",
+      "nv set service snmp-server readwrite-community private access 192.0.2.10\n",
+      "snmp-agent target-host trap address udp-domain 192.0.2.5 params securityname public v2c\n",
+      "snmp-server community rw private\n",
+      "snmp-server community ro public\n",
   };
   for (const auto& [platform, normaliser] : all_normalisers()) {
     for (const std::string& config : configs) {
@@ -530,12 +543,201 @@ const std::vector<CommunitySnippet>& community_snippets() {
         {"XrC0mm", "XrC0mm"},
         {"PfR0comm", "PfR0comm"},
         {"VyTr4p", "VyTr4p"}}},
+      {"Junos NETCONF XML: SNMP communities, not BGP ones",
+       {"juniper_junos"},
+       "<rpc-reply xmlns:junos=\"http://xml.juniper.net/junos/21.4R3/junos\">\n"
+       "<configuration junos:commit-seconds=\"1795944612\"\n"
+       "               junos:commit-user=\"netops\">\n"
+       "  <snmp>\n"
+       "    <location>lab rack 4</location>\n"
+       "    <community>\n"
+       "      <name>JnxR34d</name>\n"
+       "      <authorization>read-only</authorization>\n"
+       "      <clients>\n"
+       "        <name>192.0.2.0/24</name>\n"
+       "      </clients>\n"
+       "      <routing-instance>\n"
+       "        <name>mgmt-vrf</name>\n"
+       "      </routing-instance>\n"
+       "    </community>\n"
+       "    <community inactive=\"inactive\">\n"
+       "      <name>JnxIn4ctive</name>\n"
+       "    </community>\n"
+       "    <community><name>JnxOneL1ne</name><authorization>read-write</authorization>"
+       "</community>\n"
+       "    <v3>\n"
+       "      <snmp-community>\n"
+       "        <community-index>idx1</community-index>\n"
+       "        <security-name>v2c-user</security-name>\n"
+       "      </snmp-community>\n"
+       "    </v3>\n"
+       "  </snmp>\n"
+       "  <policy-options>\n"
+       "    <community>\n"
+       "      <name>vrf-red</name>\n"
+       "      <members>target:65000:1</members>\n"
+       "    </community>\n"
+       "    <policy-statement>\n"
+       "      <name>export-red</name>\n"
+       "      <term>\n"
+       "        <name>t1</name>\n"
+       "        <from>\n"
+       "          <community>vrf-red</community>\n"
+       "        </from>\n"
+       "      </term>\n"
+       "    </policy-statement>\n"
+       "  </policy-options>\n"
+       "</configuration>\n"
+       "</rpc-reply>\n",
+       {{"JnxR34d", "JnxR34d"}, {"JnxIn4ctive", "JnxIn4ctive"}, {"JnxOneL1ne", "JnxOneL1ne"}}},
+      {"VyOS braces: trap-target community, not route-map communities",
+       {"vyos"},
+       "policy {\n"
+       "    route-map ExportRouteMap {\n"
+       "        rule 5 {\n"
+       "            action permit\n"
+       "            set {\n"
+       "                community 65000:666\n"
+       "            }\n"
+       "        }\n"
+       "    }\n"
+       "}\n"
+       "service {\n"
+       "    snmp {\n"
+       "        community V7R0comm {\n"
+       "            authorization ro\n"
+       "            network 192.0.2.0/24\n"
+       "        }\n"
+       "        trap-target 192.0.2.70 {\n"
+       "            community V7Tr4p\n"
+       "            port 162\n"
+       "        }\n"
+       "        trap-target 192.0.2.71 {\n"
+       "            community \"V7 Qu0ted\"\n"
+       "        }\n"
+       "    }\n"
+       "}\n",
+       {{"V7R0comm", "V7R0comm"}, {"V7Tr4p", "V7Tr4p"}, {"V7 Qu0ted", "V7 Qu0ted"}}},
+      {"PAN-OS trap server profiles (braces, set, XML) and SNMP XML, not BGP communities",
+       {"paloalto_panos"},
+       "shared {\n"
+       "  log-settings {\n"
+       "    snmptrap {\n"
+       "      nms-traps {\n"
+       "        version {\n"
+       "          v2c {\n"
+       "            server {\n"
+       "              nms1 {\n"
+       "                manager 192.0.2.5;\n"
+       "                community P4nTr4p;\n"
+       "              }\n"
+       "            }\n"
+       "          }\n"
+       "        }\n"
+       "      }\n"
+       "    }\n"
+       "  }\n"
+       "}\n"
+       "network {\n"
+       "  virtual-router {\n"
+       "    vr1 {\n"
+       "      protocol {\n"
+       "        bgp {\n"
+       "          policy {\n"
+       "            export {\n"
+       "              rules {\n"
+       "                export1 {\n"
+       "                  action {\n"
+       "                    allow {\n"
+       "                      update {\n"
+       "                        community none;\n"
+       "                      }\n"
+       "                    }\n"
+       "                  }\n"
+       "                }\n"
+       "              }\n"
+       "            }\n"
+       "          }\n"
+       "        }\n"
+       "      }\n"
+       "    }\n"
+       "  }\n"
+       "}\n"
+       "set shared log-settings snmptrap nms-traps version v2c server nms2 manager 192.0.2.6\n"
+       "set shared log-settings snmptrap nms-traps version v2c server nms2 community P4nS3tTr4p\n"
+       "set network virtual-router vr1 protocol bgp policy import rules import1 action allow "
+       "update community none\n"
+       "<log-settings>\n"
+       "  <snmptrap>\n"
+       "    <entry name=\"nms-traps\">\n"
+       "      <version>\n"
+       "        <v2c>\n"
+       "          <server>\n"
+       "            <entry name=\"nms3\">\n"
+       "              <manager>192.0.2.7</manager>\n"
+       "              <community>P4nXmlTr4p</community>\n"
+       "            </entry>\n"
+       "          </server>\n"
+       "        </v2c>\n"
+       "      </version>\n"
+       "    </entry>\n"
+       "  </snmptrap>\n"
+       "</log-settings>\n"
+       "<snmp-setting>\n"
+       "  <access-setting>\n"
+       "    <version>\n"
+       "      <v2c>\n"
+       "        <snmp-community-string>P4nXmlR34d</snmp-community-string>\n"
+       "      </v2c>\n"
+       "    </version>\n"
+       "  </access-setting>\n"
+       "</snmp-setting>\n",
+       {{"P4nTr4p", "P4nTr4p"},
+        {"P4nS3tTr4p", "P4nS3tTr4p"},
+        {"P4nXmlTr4p", "P4nXmlTr4p"},
+        {"P4nXmlR34d", "P4nXmlR34d"}}},
+      {"Cumulus NCLU and NVUE",
+       {},
+       "net add snmp-server listening-address localhost\n"
+       "net add snmp-server system-location \"lab rack 4\"\n"
+       "net add snmp-server readonly-community CuR34d access any\n"
+       "net add snmp-server readonly-community-v6 CuR34d6 access any\n"
+       "nv set service snmp-server readonly-community NvR34d access 192.0.2.0/24\n"
+       "nv set service snmp-server readwrite-community NvWr1te access 192.0.2.10\n"
+       "net add routing route-map RM permit 10 set community 65000:100\n"
+       "net add bgp neighbor swp51 send-community extended\n",
+       {{"CuR34d ", "CuR34d"},
+        {"CuR34d6", "CuR34d6"},
+        {"NvR34d", "NvR34d"},
+        {"NvWr1te", "NvWr1te"}}},
+      {"Huawei VRP trap targets (v1/v2c security name = community)",
+       {"huawei_vrp"},
+       "snmp-agent\n"
+       "snmp-agent sys-info version v2c v3\n"
+       "snmp-agent target-host trap address udp-domain 192.0.2.5 params securityname VrpTr4p v2c\n"
+       "snmp-agent target-host inform address udp-domain 192.0.2.6 vpn-instance mgmt params "
+       "securityname VrpInf0rm v2c private-netmanager\n"
+       "snmp-agent target-host trap address udp-domain 192.0.2.7 params securityname VrpV1\n"
+       "snmp-agent target-host trap address udp-domain 192.0.2.8 params securityname v3admin v3 "
+       "privacy\n"
+       "snmp-agent usm-user v3 v3admin group nms-group\n"
+       "snmp-agent trap enable\n",
+       {{"VrpTr4p", "VrpTr4p"}, {"VrpInf0rm", "VrpInf0rm"}, {"VrpV1", "VrpV1"}}},
+      {"Netgear managed switch (FASTPATH)",
+       {},
+       "snmp-server sysname \"M4300-core\"\n"
+       "snmp-server community rw NgFpWr1te\n"
+       "snmp-server community ro NgFpR34d\n"
+       "snmp-server community \"NgFpName\"\n"
+       "snmp-server enable traps\n",
+       {{"rw NgFpWr1te", "NgFpWr1te"}, {"ro NgFpR34d", "NgFpR34d"}, {"NgFpName", "NgFpName"}}},
   };
   return snippets;
 }
 }  // namespace
 
-TEST_CASE("EXOS - SR OS - Netgear - TNSR and other community forms are redacted") {
+TEST_CASE(
+    "EXOS - SR OS - Netgear - TNSR - Junos XML - VyOS - PAN-OS - Cumulus - VRP community forms") {
   for (const CommunitySnippet& snippet : community_snippets()) {
     INFO(snippet.platform);
     // The common patterns: exactly these values, every other line unchanged.
@@ -554,6 +756,48 @@ TEST_CASE("EXOS - SR OS - Netgear - TNSR and other community forms are redacted"
       }
     }
   }
+}
+
+TEST_CASE("XML community names: comments, CDATA, tags across lines, prefixes, markers") {
+  const Normaliser normaliser;
+  const std::string config =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<junos:snmp\n"
+      "    xmlns:junos=\"http://xml.juniper.net/junos/21.4R3/junos\" note=\"a > b\">\n"
+      "  <!-- <community><name>InAC0mment</name></community>\n"
+      "       still a comment <name>StillC0mment</name> -->\n"
+      "  <junos:community>\n"
+      "    <junos:name>  Pr3fixed  </junos:name>\n"
+      "  </junos:community>\n"
+      "  <community><![CDATA[ <name>InCd4ta</name> ]]><name>AfterCd4ta</name></community>\n"
+      "  <community>\n"
+      "    <name>Tw0Lines\n"
+      "    </name>\n"
+      "  </community>\n"
+      "  <community><name/><name>AfterEmpty</name></community>\n"
+      "</junos:snmp>\n"
+      "<community><name>OutsideSnmp</name></community>\n"
+      // ietf-snmp: the community string is text-name.
+      "<snmp xmlns=\"urn:ietf:params:xml:ns:yang:ietf-snmp\"><community><index>1</index>"
+      "<text-name>IetfC0mm</text-name><security-name>ro-sec</security-name></community></snmp>\n";
+  const std::string expected = with_markers(config, {{"Pr3fixed", "Pr3fixed"},
+                                                     {"AfterCd4ta", "AfterCd4ta"},
+                                                     {"Tw0Lines", "Tw0Lines"},
+                                                     {"AfterEmpty", "AfterEmpty"},
+                                                     {"IetfC0mm", "IetfC0mm"}});
+  CHECK(normaliser.redact(config) == expected);
+  // Redacting again changes nothing: a marker is not read as a tag.
+  CHECK(normaliser.redact(expected) == expected);
+}
+
+TEST_CASE("IOS: a community named ro or rw is not read as the Netgear access word") {
+  const Normaliser normaliser;
+  CHECK(normaliser.redact("snmp-server community ro RO\n") ==
+        "snmp-server community " + redaction_marker("ro") + " RO\n");
+  CHECK(normaliser.redact("snmp-server community rw RW 10\n") ==
+        "snmp-server community " + redaction_marker("rw") + " RW 10\n");
+  CHECK(normaliser.redact("snmp-server community rw N3tg34r\n") ==
+        "snmp-server community rw " + redaction_marker("N3tg34r") + "\n");
 }
 
 TEST_CASE("FortiOS SNMPv3 user passwords are redacted, ENC or plain") {
@@ -605,8 +849,11 @@ const std::vector<std::string>& detection_patterns() {
       R"(\b(?:password|secret|key) [0-9] ([^\s<]\S*))",
       R"(\b(?:enable|username \S+) .*\b(?:secret|password) (?:[0-9] )?([^\s<]\S*))",
       R"(%\^%#([^%]+)%\^%#)",
-      R"(<(?:phash|password)>([^<]+)<)",
-      R"(\b(?:encrypted-password|authentication-key|pre-shared-key|pre-shared-secret) ["']([^"'<][^"']*)["'])",
+      R"(<(?:phash|password|encrypted-password|plain-text-password-value|simple-password|)"
+      R"(authentication-key|privacy-key|ascii-text)>([^<]+)<)",
+      R"(\b(?:encrypted-password|authentication-key|pre-shared-key|pre-shared-secret|)"
+      R"(simple-password) ["']([^"'<][^"']*)["'])",
+      R"re(\bplain-text-password-value ("[^"]*"|[^\s";]+))re",
       R"(\bpassword=([^\s<"]+))",
   };
   return patterns;
@@ -615,7 +862,8 @@ const std::vector<std::string>& detection_patterns() {
 // Community names, whose value may also be the well-known `public` or `private` in clear.
 const std::vector<std::string>& community_detection_patterns() {
   static const std::vector<std::string> patterns = {
-      R"(^\s*snmp-server community ("?[^\s"]+))",
+      // IOS and the like; Netgear FASTPATH puts the access word first (`rw X`).
+      R"(^\s*snmp-server community (?:(?:ro|rw) )?("?[^\s"]+))",
       R"(\bsnmp(?:-server)? host \S+ .*\bversion (?:1|2c) (?:community )?("?[^\s"]+))",
       R"(\btrap-community=("?[^\s"]+))",
       // Any `snmp [add] community`, but not a RouterOS menu path (`/snmp community add`).
@@ -629,7 +877,12 @@ const std::vector<std::string>& community_detection_patterns() {
       R"(\bnotify-community ("?[^\s"]+))",
       R"(\bcommunity-name ("?[^\s"<]+))",
       R"(\btrap-target \S+ community (["']?[^\s"']+))",
-      R"(<(?:community-name|community-string|rocommunity|rwcommunity)>([^<]+)<)",
+      R"(<(?:community-name|community-string|snmp-community-string|rocommunity|rwcommunity)>)"
+      R"(([^<]+)<)",
+      R"(\bsnmptrap .*\bcommunity ("?[^\s"]+))",
+      R"(\bread(?:only|write)-community(?:-v6)? ("?[^\s"]+))",
+      // VRP: the security name of a v1/v2c target (v1 when no version is given).
+      R"(\bsecurityname (?:cipher )?("?[^\s"]+)(?: v1| v2c|\s*$))",
   };
   return patterns;
 }
@@ -674,10 +927,57 @@ class CommunityNameDetector {
       while (re2::RE2::FindAndConsume(&input, name, &value))
         found.push_back(value);
     }
+    braces(line, found);
+    xml(line, found);
     return found;
   }
 
  private:
+  // Brace blocks by their header line: `community X` directly in `trap-target H {` (VyOS) or
+  // anywhere under `snmptrap {` (PAN-OS).
+  void braces(const std::string& line, std::vector<std::string>& found) {
+    std::string value;
+    if (re2::RE2::PartialMatch(line, R"re(^\s*community "?([^";]+?)"?;?\s*$)re", &value) &&
+        !headers_.empty() &&
+        (headers_.back().starts_with("trap-target ") ||
+         std::any_of(headers_.begin(), headers_.end(), [](const std::string& h) {
+           return h == "snmptrap" || h.starts_with("snmptrap ");
+         })))
+      found.push_back(value);
+    std::string header;
+    if (re2::RE2::PartialMatch(line, R"(^\s*})") && !headers_.empty()) headers_.pop_back();
+    if (re2::RE2::FullMatch(line, R"(\s*(.*\S)\s*\{\s*)", &header)) headers_.push_back(header);
+  }
+
+  // XML elements by regex, tag by tag: the path from an <snmp> or <snmptrap> element down;
+  // Junos/ietf-snmp <snmp><community><name|text-name>X, PAN-OS <snmptrap>...<community>X.
+  void xml(const std::string& line, std::vector<std::string>& found) {
+    // A marker (`<redacted:sha256:...>`) is no tag: a name is followed by a blank, `/` or `>`.
+    static const re2::RE2 tag(R"(<(/?)(?:[\w-]+:)?([\w-]+)(?:\s[^<>]*?)?(/?)>([^<]*))");
+    re2::StringPiece input(line);
+    std::string closing, name, empty, text;
+    while (re2::RE2::FindAndConsume(&input, tag, &closing, &name, &empty, &text)) {
+      if (!closing.empty()) {
+        if (!xml_path_.empty()) xml_path_.pop_back();
+        continue;
+      }
+      if (!empty.empty() || (xml_path_.empty() && name != "snmp" && name != "snmptrap")) continue;
+      xml_path_.push_back(name);
+      const bool junos = xml_path_.size() == 3 && xml_path_[0] == "snmp" &&
+                         xml_path_[1] == "community" &&
+                         (xml_path_[2] == "name" || xml_path_[2] == "text-name");
+      const bool panos = xml_path_[0] == "snmptrap" && name == "community";
+      if (junos || panos) {
+        const std::size_t first = text.find_first_not_of(" \t");
+        found.push_back(first == std::string::npos
+                            ? std::string()
+                            : text.substr(first, text.find_last_not_of(" \t") - first + 1));
+      }
+    }
+  }
+
+  std::vector<std::string> headers_;   // open brace blocks
+  std::vector<std::string> xml_path_;  // from <snmp>/<snmptrap> down
   int fortios_depth_ = 0;
   bool routeros_menu_ = false;
   bool routeros_command_ = false;
@@ -772,6 +1072,18 @@ class LeakDetector {
  private:
   CommunityNameDetector block_names_;
 };
+
+// Every leak the detectors report in `text`, one per line of the result.
+std::string leaks_in(const std::string& text) {
+  LeakDetector detector;
+  std::istringstream lines(text);
+  std::string line;
+  std::string leaks;
+  while (std::getline(lines, line))
+    for (const std::string& leak : detector.check(line).leaks)
+      leaks += leak + "\n";
+  return leaks;
+}
 }  // namespace
 
 TEST_CASE("the corpus detectors would catch every community form left in clear") {
@@ -799,6 +1111,80 @@ TEST_CASE("the corpus detectors would catch every community form left in clear")
       }));
     }
   }
+}
+
+TEST_CASE("Junos passwords and keys are redacted in set, brace and XML forms") {
+  const std::string config =
+      "set system root-authentication plain-text-password-value R00tV4lue\n"
+      "set system login user ops authentication plain-text-password-value \"Pl41n V4lue\"\n"
+      "set system login user ops authentication encrypted-password \"$6$Qz9k$S3tHash.x/y\"\n"
+      "set protocols ospf area 0.0.0.0 interface ge-0/0/0.0 authentication simple-password "
+      "\"$9$S1mpleS3t\"\n"
+      "set protocols bgp group ext authentication-key \"$9$BgpK3yS3t\"\n"
+      "system {\n"
+      "    root-authentication {\n"
+      "        plain-text-password-value \"Br4ceV4lue\";\n"
+      "        encrypted-password \"$6$Qz9k$Br4ceHash\"; ## SECRET-DATA\n"
+      "    }\n"
+      "}\n"
+      "protocols {\n"
+      "    ospf {\n"
+      "        area 0.0.0.0 {\n"
+      "            interface ge-0/0/0.0 {\n"
+      "                authentication {\n"
+      "                    simple-password \"$9$S1mpleBr4ce\"; ## SECRET-DATA\n"
+      "                }\n"
+      "            }\n"
+      "        }\n"
+      "    }\n"
+      "    bgp {\n"
+      "        authentication-key \"$9$BgpK3yBr4ce\"; ## SECRET-DATA\n"
+      "    }\n"
+      "}\n"
+      "<root-authentication>\n"
+      "  <plain-text-password-value>Xml V4lue</plain-text-password-value>\n"
+      "  <encrypted-password>$6$Qz9k$XmlHash</encrypted-password>\n"
+      "</root-authentication>\n"
+      "<authentication>\n"
+      "  <simple-password>$9$S1mpleXml</simple-password>\n"
+      "</authentication>\n"
+      "<authentication-key>$9$BgpK3yXml</authentication-key>\n"
+      "<privacy-aes128>\n"
+      "  <privacy-key>$9$Pr1vK3yXml</privacy-key>\n"
+      "</privacy-aes128>\n"
+      "<pre-shared-key>\n"
+      "  <ascii-text>$9$IkePskXml</ascii-text>\n"
+      "</pre-shared-key>\n"
+      // Not a secret: the authentication order.
+      "set system authentication-order [ radius password ]\n";
+  const std::vector<Redaction> redactions = {
+      {"R00tV4lue", "R00tV4lue"},
+      {"Pl41n V4lue", "Pl41n V4lue"},
+      {"$6$Qz9k$S3tHash.x/y", "$6$Qz9k$S3tHash.x/y"},
+      {"$9$S1mpleS3t", "$9$S1mpleS3t"},
+      {"$9$BgpK3yS3t", "$9$BgpK3yS3t"},
+      {"Br4ceV4lue", "Br4ceV4lue"},
+      {"$6$Qz9k$Br4ceHash", "$6$Qz9k$Br4ceHash"},
+      {"$9$S1mpleBr4ce", "$9$S1mpleBr4ce"},
+      {"$9$BgpK3yBr4ce", "$9$BgpK3yBr4ce"},
+      {"Xml V4lue", "Xml V4lue"},
+      {"$6$Qz9k$XmlHash", "$6$Qz9k$XmlHash"},
+      {"$9$S1mpleXml", "$9$S1mpleXml"},
+      {"$9$BgpK3yXml", "$9$BgpK3yXml"},
+      {"$9$Pr1vK3yXml", "$9$Pr1vK3yXml"},
+      {"$9$IkePskXml", "$9$IkePskXml"},
+  };
+  const std::string expected = with_markers(config, redactions);
+  NormaliseStats stats;
+  CHECK(Normaliser().redact(config, &stats) == expected);
+  CHECK(stats.secrets_redacted == redactions.size());
+  CHECK(Normaliser(load_profile_by_name("juniper_junos")).redact(config) == expected);
+  // The independent detectors find every one of them in the input, and none in the output.
+  for (const Redaction& redaction : redactions) {
+    INFO(redaction.secret);
+    CHECK(leaks_in(config).find(redaction.secret) != std::string::npos);
+  }
+  CHECK(leaks_in(expected).empty());
 }
 
 TEST_CASE("corpus: after redaction no known secret pattern remains - other lines unchanged") {

@@ -142,6 +142,12 @@ TEST_CASE("NETCONF get-config from devsim - chunked and end-of-message framing",
     REQUIRE(result.ok());
     CHECK(result.raw.find("<host-name>lab-mx1</host-name>") != std::string::npos);
     CHECK(result.raw.find("<name>10.0.16.1/30</name>") != std::string::npos);
+    // The SNMP community (<snmp><community><name>) comes back as a marker, never in clear.
+    CHECK(result.raw.find("<name>N0tPublic</name>") != std::string::npos);
+    CHECK(result.normalised.find("N0tPublic") == std::string::npos);
+    CHECK(result.normalised.find("<name>" + nc::redaction_marker("N0tPublic") + "</name>") !=
+          std::string::npos);
+    CHECK(result.normalised.find("<name>10.0.16.1/30</name>") != std::string::npos);
     const bool has_11 = std::find(result.capabilities.begin(), result.capabilities.end(),
                                   std::string(nc::kNetconfBase11)) != result.capabilities.end();
     CHECK(has_11 == (std::string(name) == "lab-mx1"));
