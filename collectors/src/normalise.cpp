@@ -88,6 +88,10 @@ const std::vector<std::string> kCommunityPatterns = {
     // EXOS `configure snmp community "X" read-only`, Netgear `snmp community "X" ... ro`, SR OS
     // MD-CLI flat `/configure system security snmp community "X" access-permissions r`.
     R"((?:^|\s)snmp community )" + kValue,
+    // Junos trap groups: the group's name is sent as the community of its traps (set form
+    // `set snmp trap-group X targets ...`, braces `trap-group X {`).
+    R"((?:^|\s)snmp trap-group )" + kValue,
+    R"(^\s*trap-group )" + kValue + R"( \{\s*$)",
     // TNSR `snmp community community-name X ...`, F5 `community-name X`.
     R"((?:^|\s)community-name )" + kValue,
     // EXOS: `configure snmp add community readonly [encrypted] "X"`, `configure snmpv3 add
@@ -207,7 +211,8 @@ enum class BlockSecret { none, fortios_community_name, routeros_community_name, 
 
 // SNMP community names in XML whose element names alone are ambiguous: Junos
 // `<snmp><community><name>X</name>` (a `<community>` under `<policy-options>` is a BGP
-// community), ietf-snmp `<snmp><community><text-name>X`, and PAN-OS trap server profiles
+// community) and `<snmp><trap-group><name>X` (the trap community), ietf-snmp
+// `<snmp><community><text-name>X`, and PAN-OS trap server profiles
 // `<snmptrap>...<community>X</community>`. The element path is followed only inside `<snmp>`
 // and `<snmptrap>`; a tag may span lines (attributes), comments and CDATA are skipped.
 class XmlSnmpContext {
@@ -305,8 +310,9 @@ class XmlSnmpContext {
   bool is_community_name() const {
     if (path_.empty()) return false;
     if (path_.front() == "snmptrap") return path_.back() == "community";
-    return path_.size() == 3 && path_[1] == "community" &&
-           (path_[2] == "name" || path_[2] == "text-name");
+    if (path_.size() != 3) return false;
+    if (path_[1] == "community") return path_[2] == "name" || path_[2] == "text-name";
+    return path_[1] == "trap-group" && path_[2] == "name";  // Junos: sent as the community
   }
 
   void add_value(std::string_view line, std::size_t end, Spans& names) const {

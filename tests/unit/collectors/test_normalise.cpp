@@ -340,6 +340,9 @@ TEST_CASE("well-known communities public and private stay readable as community 
       "snmp-agent target-host trap address udp-domain 192.0.2.5 params securityname public v2c\n",
       "snmp-server community rw private\n",
       "snmp-server community ro public\n",
+      "set snmp trap-group public targets 192.0.2.9\n",
+      "    trap-group private {\n        version v2;\n    }\n",
+      "<snmp><trap-group><name>public</name></trap-group></snmp>\n",
   };
   for (const auto& [platform, normaliser] : all_normalisers()) {
     for (const std::string& config : configs) {
@@ -590,6 +593,36 @@ const std::vector<CommunitySnippet>& community_snippets() {
        "</configuration>\n"
        "</rpc-reply>\n",
        {{"JnxR34d", "JnxR34d"}, {"JnxIn4ctive", "JnxIn4ctive"}, {"JnxOneL1ne", "JnxOneL1ne"}}},
+      {"Junos trap groups (set, braces, XML): the name is the trap community",
+       {"juniper_junos"},
+       "set snmp trap-options source-address lo0\n"
+       "set snmp trap-group JnxTr4pSet categories chassis\n"
+       "set snmp trap-group \"Jnx Tr4p Qu0ted\" targets 192.0.2.9\n"
+       "set groups lab snmp trap-group JnxTr4pGr0up version v2\n"
+       "snmp {\n"
+       "    trap-group JnxTr4pBr4ce {\n"
+       "        version v2;\n"
+       "        categories {\n"
+       "            link;\n"
+       "        }\n"
+       "        targets {\n"
+       "            192.0.2.9;\n"
+       "        }\n"
+       "    }\n"
+       "}\n"
+       "<snmp>\n"
+       "  <trap-group>\n"
+       "    <name>JnxTr4pXml</name>\n"
+       "    <targets>\n"
+       "      <name>192.0.2.9</name>\n"
+       "    </targets>\n"
+       "  </trap-group>\n"
+       "</snmp>\n",
+       {{"JnxTr4pSet", "JnxTr4pSet"},
+        {"Jnx Tr4p Qu0ted", "Jnx Tr4p Qu0ted"},
+        {"JnxTr4pGr0up", "JnxTr4pGr0up"},
+        {"JnxTr4pBr4ce", "JnxTr4pBr4ce"},
+        {"JnxTr4pXml", "JnxTr4pXml"}}},
       {"VyOS braces: trap-target community, not route-map communities",
        {"vyos"},
        "policy {\n"
@@ -880,6 +913,9 @@ const std::vector<std::string>& community_detection_patterns() {
       R"(<(?:community-name|community-string|snmp-community-string|rocommunity|rwcommunity)>)"
       R"(([^<]+)<)",
       R"(\bsnmptrap .*\bcommunity ("?[^\s"]+))",
+      // Junos trap groups (their name is the trap community).
+      R"((?:^|\s)snmp trap-group ("[^"]*"|\S+))",
+      R"(^\s*trap-group ("[^"]*"|\S+) \{)",
       R"(\bread(?:only|write)-community(?:-v6)? ("?[^\s"]+))",
       // VRP: the security name of a v1/v2c target (v1 when no version is given).
       R"(\bsecurityname (?:cipher )?("?[^\s"]+)(?: v1| v2c|\s*$))",
@@ -950,7 +986,8 @@ class CommunityNameDetector {
   }
 
   // XML elements by regex, tag by tag: the path from an <snmp> or <snmptrap> element down;
-  // Junos/ietf-snmp <snmp><community><name|text-name>X, PAN-OS <snmptrap>...<community>X.
+  // Junos/ietf-snmp <snmp><community><name|text-name>X, Junos <snmp><trap-group><name>X,
+  // PAN-OS <snmptrap>...<community>X.
   void xml(const std::string& line, std::vector<std::string>& found) {
     // A marker (`<redacted:sha256:...>`) is no tag: a name is followed by a blank, `/` or `>`.
     static const re2::RE2 tag(R"(<(/?)(?:[\w-]+:)?([\w-]+)(?:\s[^<>]*?)?(/?)>([^<]*))");
@@ -963,9 +1000,10 @@ class CommunityNameDetector {
       }
       if (!empty.empty() || (xml_path_.empty() && name != "snmp" && name != "snmptrap")) continue;
       xml_path_.push_back(name);
-      const bool junos = xml_path_.size() == 3 && xml_path_[0] == "snmp" &&
-                         xml_path_[1] == "community" &&
-                         (xml_path_[2] == "name" || xml_path_[2] == "text-name");
+      const bool junos =
+          xml_path_.size() == 3 && xml_path_[0] == "snmp" &&
+          ((xml_path_[1] == "community" && (name == "name" || name == "text-name")) ||
+           (xml_path_[1] == "trap-group" && name == "name"));
       const bool panos = xml_path_[0] == "snmptrap" && name == "community";
       if (junos || panos) {
         const std::size_t first = text.find_first_not_of(" \t");
