@@ -88,19 +88,26 @@ bool may_match(const Pattern& pattern, std::string_view text) {
   return true;
 }
 
+// Where a pattern's text starts after a leading flag group such as `(?s)`; nullopt when the
+// flags make it case-insensitive (`(?i)`), or the group is not a plain flag group.
+std::optional<std::size_t> after_flags(std::string_view p) {
+  if (p.substr(0, 2) != "(?" || p.size() <= 2 || !std::isalpha(static_cast<unsigned char>(p[2])))
+    return 0;
+  const std::size_t close = p.find(')');
+  if (close == std::string_view::npos) return std::nullopt;
+  const std::string_view flags = p.substr(2, close - 2);
+  if (flags.find(':') != std::string_view::npos || flags.find('i') != std::string_view::npos)
+    return std::nullopt;
+  return close + 1;
+}
+
 }  // namespace
 
 std::vector<std::string> literal_words(std::string_view p) {
-  std::size_t i = 0;
-  // Leading flag group, e.g. (?s). Case-insensitive patterns cannot be indexed.
-  if (p.substr(0, 2) == "(?" && p.size() > 2 && std::isalpha(static_cast<unsigned char>(p[2]))) {
-    const std::size_t close = p.find(')');
-    if (close == std::string_view::npos) return {};
-    const std::string_view flags = p.substr(2, close - 2);
-    if (flags.find(':') != std::string_view::npos || flags.find('i') != std::string_view::npos)
-      return {};
-    i = close + 1;
-  }
+  // A case-insensitive pattern has no case-exact words to index by.
+  const auto text_start = after_flags(p);
+  if (!text_start) return {};
+  std::size_t i = *text_start;
   std::string literal;
   bool stopped_at_end = true;
   bool boundary = false;  // the stop itself is whitespace
@@ -167,16 +174,10 @@ std::optional<std::string> plain_text(std::string_view p) {
 }
 
 std::string required_text(std::string_view p) {
-  // Flags: a case-insensitive pattern has no case-exact required text.
-  std::size_t i = 0;
-  if (p.substr(0, 2) == "(?" && p.size() > 2 && std::isalpha(static_cast<unsigned char>(p[2]))) {
-    const std::size_t close = p.find(')');
-    if (close == std::string_view::npos) return {};
-    const std::string_view flags = p.substr(2, close - 2);
-    if (flags.find(':') != std::string_view::npos || flags.find('i') != std::string_view::npos)
-      return {};
-    i = close + 1;
-  }
+  // A case-insensitive pattern has no case-exact required text.
+  const auto text_start = after_flags(p);
+  if (!text_start) return {};
+  std::size_t i = *text_start;
   std::string best;
   std::string run;
   auto end_run = [&] {
