@@ -10,6 +10,16 @@ namespace netaudit::policy::engine {
 namespace {
 
 struct Extractor {
+  Extractor(const FactCatalogue& catalogue_, const Pack& pack_, const ConfigTree& tree_,
+            const std::vector<std::vector<Hit>>& hits_, DeviceFacts& facts_,
+            const FieldUse* fields_)
+      : catalogue(catalogue_),
+        pack(pack_),
+        tree(tree_),
+        hits(hits_),
+        facts(facts_),
+        fields(fields_) {}
+
   const FactCatalogue& catalogue;
   const Pack& pack;
   const ConfigTree& tree;
