@@ -237,7 +237,7 @@ class XmlSnmpContext {
         }
       }
     }
-    // A name's text ends with its line (`<name>X` then `</name>` on the next is not seen).
+    // A name whose text runs past the end of the line is taken up to the end of the line.
     if (state_ == State::text && value_begin_ != std::string_view::npos)
       add_value(line, line.size(), names);
     value_begin_ = std::string_view::npos;
