@@ -442,10 +442,6 @@ DeviceFacts extract_facts(const FactCatalogue& catalogue, const Pack* pack,
   return facts;
 }
 
-}  // namespace netaudit::policy::engine
-
-namespace netaudit::policy::engine {
-
 void FieldUse::mark(int fact, int field) {
   const auto f = static_cast<std::size_t>(fact);
   if (used_.size() <= f) used_.resize(f + 1);
