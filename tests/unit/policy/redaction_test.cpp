@@ -313,6 +313,134 @@ TEST_CASE("redaction: pack redact patterns apply to that platform's evidence") {
   }
 }
 
+// RouterOS `prop=value`: the value after `=` is the secret whatever it looks like (`auth-key=12`),
+// and the ids, names and public keys beside it stay readable. `prose()` applies the pack's
+// patterns alone (as for messages), so it shows that the pack covers each secret by itself.
+TEST_CASE("redaction: RouterOS masks key material after `=`, not key ids or public keys") {
+  const Redactor ros(netaudit::test::shipped_policy(), "mikrotik_routeros");
+  struct Case {
+    const char* line;
+    const char* shown;
+  };
+  const Case cases[] = {
+      // OSPF v7 interface-template: auth-id is the key id, auth-key the key.
+      {"add area=backbone-v2 auth=md5 auth-id=1 auth-key=OspfK3y interfaces=ether1",
+       "add area=backbone-v2 auth=md5 auth-id=1 auth-key=<redacted> interfaces=ether1"},
+      // OSPF v6 interface: authentication-key-id is the id.
+      {"add authentication=md5 authentication-key=mySampleKey authentication-key-id=2 "
+       "interface=ether1",
+       "add authentication=md5 authentication-key=<redacted> authentication-key-id=2 "
+       "interface=ether1"},
+      {"add as=65001 local.role=ebgp name=peer1 remote.address=10.0.0.2 tcp-md5-key=BgpS3cret",
+       "add as=65001 local.role=ebgp name=peer1 remote.address=10.0.0.2 tcp-md5-key=<redacted>"},
+      {"add chain=rip-keys key=RipK3y99 key-id=1", "add chain=rip-keys key=<redacted> key-id=1"},
+      {"add auth-method=pre-shared-key peer=p1 secret=IpsecPsk1",
+       "add auth-method=pre-shared-key peer=p1 secret=<redacted>"},
+      {"add connect-to=10.0.0.1 ipsec-secret=L2tpS3c name=l2tp-out1 password=Pw12345 user=u",
+       "add connect-to=10.0.0.1 ipsec-secret=<redacted> name=l2tp-out1 password=<redacted> user=u"},
+      {"add authentication-types=wpa2-psk group-key-update=1h mode=dynamic-keys name=p1 "
+       "wpa2-pre-shared-key=WiFiPsk12",
+       "add authentication-types=wpa2-psk group-key-update=1h mode=dynamic-keys name=p1 "
+       "wpa2-pre-shared-key=<redacted>"},
+      // WEP: static-transmit-key names which of the four keys to send with.
+      {"add mode=static-keys-required name=wep static-algo-0=40bit-wep static-key-0=0123456789 "
+       "static-transmit-key=key-0",
+       "add mode=static-keys-required name=wep static-algo-0=40bit-wep static-key-0=<redacted> "
+       "static-transmit-key=key-0"},
+      {"add management-protection=required management-protection-key=Mgmt12345 name=p2 "
+       "static-sta-private-key=Sta12345 mschapv2-password=Msch4pPw",
+       "add management-protection=required management-protection-key=<redacted> name=p2 "
+       "static-sta-private-key=<redacted> mschapv2-password=<redacted>"},
+      {"add allowed-address=10.9.0.2/32 interface=wg1 preshared-key=\"cHJlc2hhcmVk\" "
+       "public-key=\"cHVibGlja2V5cHVibGlja2V5\"",
+       "add allowed-address=10.9.0.2/32 interface=wg1 preshared-key=<redacted> "
+       "public-key=\"cHVibGlja2V5cHVibGlja2V5\""},
+      // /interface wifi: dotted property names.
+      {"add configuration.ssid=Office security.authentication-types=wpa2-psk "
+       "security.passphrase=\"Off1ce Wifi\"",
+       "add configuration.ssid=Office security.authentication-types=wpa2-psk "
+       "security.passphrase=<redacted>"},
+      {"add cak=0123456789abcdef ckn=00112233 interface=ether1",
+       "add cak=<redacted> ckn=00112233 interface=ether1"},
+      {"add dst-address=10.0.0.2 spi=0x100 auth-key=0011223344 enc-key=aabbccdd",
+       "add dst-address=10.0.0.2 spi=0x100 auth-key=<redacted> enc-key=<redacted>"},
+      // A quoted value may contain an escaped quote.
+      {"add group=full name=u1 password=\"esc\\\"aped\"",
+       "add group=full name=u1 password=<redacted>"},
+      {"set host-key-size=4096 strong-crypto=yes", "set host-key-size=4096 strong-crypto=yes"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.line);
+    CHECK(ros.line(c.line) == c.shown);
+    CHECK(ros.prose(c.line) == c.shown);
+  }
+  // A one- or two-digit key is still a key. (The built-in mask reads `12 ` as a key-type prefix
+  // and masks the next token as well; the pack masks the digits themselves.)
+  const std::string short_key =
+      "add area=backbone-v2 auth=md5 auth-id=2 auth-key=12 interfaces=lan";
+  CHECK(ros.prose(short_key) ==
+        "add area=backbone-v2 auth=md5 auth-id=2 auth-key=<redacted> interfaces=lan");
+  const std::string shown = ros.line(short_key);
+  CHECK(shown.find("auth-key=<redacted>") != std::string::npos);
+  CHECK(shown.find("auth-id=2") != std::string::npos);
+  CHECK(shown.find("12") == std::string::npos);
+}
+
+// VyOS `key`: a secret under RADIUS/TACACS servers, OTP, the HTTPS API, PKI private keys and
+// OpenVPN shared secrets; an SSH or PKI public key, the GRE key field or a key name elsewhere.
+TEST_CASE("redaction: VyOS masks secret `key` statements, not public keys or key-exchange") {
+  const Redactor vyos(netaudit::test::shipped_policy(), "vyos");
+  const std::pair<const char*, const char*> secrets[] = {
+      {"set system login radius server 10.0.0.5 key 'Rad1usS3c'", "Rad1usS3c"},
+      {"set system login tacacs server 10.0.0.6 key 'Tac4csS3c'", "Tac4csS3c"},
+      {"set service pppoe-server authentication radius dynamic-author key 'DynAuth9'", "DynAuth9"},
+      {"set system login user vyos authentication otp key 'JBSWY3DPEHPK3PXP'", "JBSWY3DPEHPK3PXP"},
+      {"set service https api keys id admin key 'ApiK3y123'", "ApiK3y123"},
+      {"set service config-sync secondary key 'SyncK3y7'", "SyncK3y7"},
+      {"set pki certificate web private key 'MIIEvQIBADANBgkqhkiG9w0B'",
+       "MIIEvQIBADANBgkqhkiG9w0B"},
+      {"set pki openvpn shared-secret s1 key '2b4a8f0c0d1e2f30'", "2b4a8f0c0d1e2f30"},
+      {"set interfaces macsec macsec0 security static key 'b1c2d3e4f5a6'", "b1c2d3e4f5a6"},
+      // config.boot: the line does not show what the key belongs to, so it is masked.
+      {"                    key \"Rad1usS3c\"", "Rad1usS3c"},
+      {"set interfaces macsec macsec0 security mka cak '0123456789abcdef'", "0123456789abcdef"},
+      {"set interfaces wireguard wg0 private-key 'aGVsbG8td2lyZWd1YXJk'", "aGVsbG8td2lyZWd1YXJk"},
+      {"set interfaces wireguard wg0 peer p1 preshared-key 'cHJlc2hhcmVk'", "cHJlc2hhcmVk"},
+      {"set vpn ipsec site-to-site peer 192.0.2.1 authentication pre-shared-secret 'VyPsk2026'",
+       "VyPsk2026"},
+      {"set vpn ipsec authentication psk p1 secret 'Ps4Shared'", "Ps4Shared"},
+      {"set service monitoring telegraf influxdb authentication token 'T0kenVal'", "T0kenVal"},
+      {"set protocols isis area-password md5 'IsisAr3a'", "IsisAr3a"},
+  };
+  for (const auto& [line, secret] : secrets) {
+    INFO(line);
+    CHECK(masked(vyos.line(line), secret));
+    CHECK(masked(vyos.prose(line), secret));  // the pack alone covers it
+  }
+  // Not secrets: the pack leaves them readable (messages show them as they are).
+  const char* readable[] = {
+      "set system login user vyos authentication public-keys me@host key 'AAAAB3NzaC1yc2EAAAAD'",
+      "set pki key-pair kp public key 'MIIBIjANBgkqhkiG9w0BAQEF'",
+      "set interfaces tunnel tun0 parameters ip key '1'",
+      "set protocols rpki cache 192.0.2.1 ssh key 'rpki-kp'",
+      "set vpn ipsec ike-group IKE key-exchange 'ikev2'",
+      "set service ssh key-exchange 'curve25519-sha256'",
+      "set protocols ospf interface eth0 authentication md5 key-id 1",
+      "set vpn ipsec site-to-site peer 192.0.2.1 authentication rsa local-key 'rsa-local'",
+      "set interfaces wireguard wg0 peer p1 public-key 'cHVibGljLWtleS1oZXJl'",
+  };
+  for (const char* line : readable) {
+    INFO(line);
+    CHECK(vyos.prose(line) == line);
+  }
+  // Nor does any mask touch these in evidence lines.
+  for (const char* line :
+       {"set vpn ipsec ike-group IKE key-exchange 'ikev2'",
+        "set service ssh key-exchange 'curve25519-sha256'",
+        "set interfaces wireguard wg0 peer p1 public-key 'cHVibGljLWtleS1oZXJl'"})
+    CHECK(vyos.line(line) == line);
+}
+
 TEST_CASE("redaction: FortiOS SNMP community names are masked wherever they appear") {
   const std::string config =
       "config system global\n"
