@@ -22,8 +22,6 @@ bool regex_meta(char c) {
   return std::string_view(".[]()*+?{}|^$\\").find(c) != std::string_view::npos;
 }
 
-constexpr std::string_view kDigit = "\\d";  // an alternative that is one digit
-
 // Plain text with escaped punctuation ("a\.b" -> "a.b"); nullopt when it has regex syntax.
 std::optional<std::string> plain(std::string_view p) {
   std::string out;
@@ -39,14 +37,6 @@ std::optional<std::string> plain(std::string_view p) {
     }
   }
   return out;
-}
-
-// The length of `alternative` matched at text[pos], or npos.
-std::size_t alternative_at(std::string_view text, std::size_t pos, const std::string& alternative) {
-  if (alternative == kDigit)
-    return pos < text.size() && ascii_digit(text[pos]) ? 1 : std::string_view::npos;
-  return text.substr(pos, alternative.size()) == alternative ? alternative.size()
-                                                             : std::string_view::npos;
 }
 
 }  // namespace
@@ -75,7 +65,7 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
     return kind == Segment::rest_some || kind == Segment::rest_any ? 2 : 3;
   };
   // `a|b\.c|\d)` from p[i] up to the closing parenthesis: the alternatives and the length.
-  auto choice_at = [&](std::size_t i, std::vector<std::string>& alternatives) -> std::size_t {
+  auto choice_at = [&](std::size_t i, std::vector<Alternative>& alternatives) -> std::size_t {
     const std::size_t close = p.find(')', i);
     if (close == std::string_view::npos) return 0;
     const std::string_view body = p.substr(i, close - i);
@@ -86,12 +76,12 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
       std::size_t bar = body.find('|', start);
       if (bar == std::string_view::npos) bar = body.size();
       const std::string_view alternative = body.substr(start, bar - start);
-      if (alternative == kDigit) {
-        alternatives.emplace_back(kDigit);
+      if (alternative == "\\d") {
+        alternatives.push_back({true, ""});
       } else {
         auto text = plain(alternative);
         if (!text || text->empty()) return 0;
-        alternatives.push_back(std::move(*text));
+        alternatives.push_back({false, std::move(*text)});
       }
       start = bar + 1;
     }
@@ -174,7 +164,7 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
       continue;
     if (next->kind == Segment::choice &&
         std::all_of(next->alternatives.begin(), next->alternatives.end(),
-                    [&](const std::string& a) { return a != kDigit && stops(a.front()); }))
+                    [&](const Alternative& a) { return !a.digit && stops(a.text.front()); }))
       continue;
     return std::nullopt;
   }
@@ -227,9 +217,12 @@ TokenPattern::Result TokenPattern::match_from(std::size_t segment, std::size_t p
         break;
       case Segment::choice:
         // The first alternative with which the rest matches wins, as in RE2.
-        for (const std::string& alternative : s.alternatives) {
-          const std::size_t length = alternative_at(text, pos, alternative);
-          if (length == std::string_view::npos) continue;
+        for (const Alternative& alternative : s.alternatives) {
+          std::size_t length = 1;
+          if (alternative.digit ? pos >= text.size() || !ascii_digit(text[pos])
+                                : text.compare(pos, alternative.text.size(), alternative.text) != 0)
+            continue;
+          if (!alternative.digit) length = alternative.text.size();
           const Result rest = match_from(segment + 1, pos + length, text, groups);
           if (rest == Result::no_match) continue;
           if (rest == Result::match && groups != nullptr && s.group != 0)

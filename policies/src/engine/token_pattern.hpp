@@ -31,6 +31,11 @@ class TokenPattern {
   int group_count() const { return groups_; }
 
  private:
+  // One alternative of a choice: plain text, or one digit (`\d`).
+  struct Alternative {
+    bool digit = false;
+    std::string text;
+  };
   struct Segment {
     enum Kind : std::uint8_t {
       text,
@@ -44,7 +49,7 @@ class TokenPattern {
     };
     Kind kind = text;
     std::string chars;                      // the text, or the set of one_of
-    std::vector<std::string> alternatives;  // choice: plain texts; "\\d" stands for one digit
+    std::vector<Alternative> alternatives;  // choice
     int group = 0;                          // capture group number; 0: none
   };
   Result match_from(std::size_t segment, std::size_t pos, std::string_view text,

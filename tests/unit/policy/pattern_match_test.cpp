@@ -105,6 +105,14 @@ TEST_CASE("pattern shapes: token sequences") {
   CHECK(groups[1] == "a");
   CHECK(choice->match("x abb c", groups) == TokenPattern::Result::match);
   CHECK(groups[1] == "ab");
+  // fuzz_token_pattern's finding: the plain alternative `\\d` (a backslash, then d) is text,
+  // not the digit class `\d`.
+  const auto escaped = TokenPattern::parse(R"((\\d|a|\d|-))");
+  REQUIRE(escaped);
+  CHECK(escaped->match("\\d", groups) == TokenPattern::Result::match);
+  CHECK(groups[1] == "\\d");
+  CHECK(escaped->match("7", groups) == TokenPattern::Result::match);
+  CHECK(escaped->match("\\", groups) == TokenPattern::Result::no_match);
 }
 
 TEST_CASE("pattern shapes: the fast paths agree with RE2 on every shipped pattern") {
