@@ -78,25 +78,26 @@ struct RedactionPatterns {
 const RedactionPatterns& redaction_patterns() {
   static const RedactionPatterns patterns = [] {
     const char* sources[] = {
-        R"((?i)(?:^|\s)(?:ntp |ntp-service )?authentication-key(?:id)?\s+\d+\s+(?:type\s+\S+\s+value\s+|(?:authentication-mode\s+)?\S+\s+(?:cipher\s+|simple\s+)?)("[^"]*"|\S+))",
-        R"((?i)(?:^|\s)message-digest-key\s+\d+\s+\S+\s+(?:\d\s+)?("[^"]*"|\S+))",
-        // The keyword must end at `=` or a space: `password-complexity` is no password.
-        R"((?i)(?:^|\s)(?:password|passwd|secret|key-string|pre-shared-key|psksecret|passphrase|plaintext-password|plain-text-password-value|encrypted-password|secret-key|auth-password|priv-password|authentication-password|privacy-password|auth-key|md5-key|community-string|sharedsecret|auth-pwd|priv-pwd|server-key)(?:\s*=\s*|\s+)(?:(?:\d{1,2}|ENC|cipher|irreversible-cipher|simple|hash2?|encrypted|clear|sha512|sha256|md5|ascii-text|hexadecimal)\s+)?("[^"]*"|\S+))",
-        R"((?i)(?:^|\s)key\s+(?:(?:\d|ENC|cipher|encrypted|hash2?|simple|clear)\s+)?("[^"]*"|\S+))",
-        R"((?i)(?:^|\s)authentication\s+(?:text\s+|md5\s+key-string\s+(?:\d\s+)?)("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)(?:ntp |ntp-service )?authentication-key(?:id)?\s+\d+\s+(?:type\s+\S+\s+value\s+|(?:authentication-mode\s+)?\S+\s+(?:cipher\s+|simple\s+)?)("[^"]*"|'[^']*'|\S+))",
+        R"((?i)(?:^|\s)message-digest-key\s+\d+\s+\S+\s+(?:\d\s+)?("[^"]*"|'[^']*'|\S+))",
+        // The keyword must end at `=` or a space: `password-complexity` is no password. A type
+        // word (`7`, `ENC`) may only follow a space: after `=` the first token is the value.
+        R"((?i)(?:^|\s)(?:password|passwd|secret|key-string|pre-shared-key|psksecret|passphrase|plaintext-password|plain-text-password-value|encrypted-password|secret-key|auth-password|priv-password|authentication-password|privacy-password|auth-key|md5-key|community-string|sharedsecret|auth-pwd|priv-pwd|server-key)(?:\s*=\s*|\s+(?:(?:\d{1,2}|ENC|cipher|irreversible-cipher|simple|hash2?|encrypted|clear|sha512|sha256|md5|ascii-text|hexadecimal)\s+)?)("[^"]*"|'[^']*'|\S+))",
+        R"((?i)(?:^|\s)key\s+(?:(?:\d|ENC|cipher|encrypted|hash2?|simple|clear)\s+)?("[^"]*"|'[^']*'|\S+))",
+        R"((?i)(?:^|\s)authentication\s+(?:text\s+|md5\s+key-string\s+(?:\d\s+)?)("[^"]*"|'[^']*'|\S+))",
         // VRP names the access first (`snmp-agent community read cipher X`); elsewhere the word
         // after `community` is the name itself, even when it is `read` (NX-OS allows that).
-        R"((?i)(?:^|\s)(?:snmp-agent\s+community\s+(?:read|write)\s+(?:(?:cipher|simple)\s+)?|(?:snmp-server\s+|snmp-agent\s+|snmp\s+)?community\s+(?:(?:cipher|simple)\s+)?)("[^"]*"|\S+))",
-        R"((?i)\s(?:auth|priv)\s+(?:md5|sha\S*|des\S*|aes\S*|3des)\s+(?:\d+\s+)?("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)(?:snmp-agent\s+community\s+(?:read|write)\s+(?:(?:cipher|simple)\s+)?|(?:snmp-server\s+|snmp-agent\s+|snmp\s+)?community\s+(?:(?:cipher|simple)\s+)?)("[^"]*"|'[^']*'|\S+))",
+        R"((?i)\s(?:auth|priv)\s+(?:md5|sha\S*|des\S*|aes\S*|3des)\s+(?:\d+\s+)?("[^"]*"|'[^']*'|\S+))",
         // NX-OS `auth md5 X priv Y`: the privacy passphrase may follow `priv` directly.
-        R"((?i)\sauth\s+\S+\s+\S+\s+priv\s+(?:(?:des\S*|aes\S*|3des)\s+)?("[^"]*"|\S+))",
+        R"((?i)\sauth\s+\S+\s+\S+\s+priv\s+(?:(?:des\S*|aes\S*|3des)\s+)?("[^"]*"|'[^']*'|\S+))",
         // FortiOS stores every secret as `ENC <base64>`, whatever the keyword before it.
         R"((?:^|\s)ENC\s+(\S+))",
         // SR OS quoted keys (`authentication-key "x" hash2`), VRP `shared-key cipher|simple x`
         // and VRP `authentication-mode|privacy-mode <alg> [id] plain|cipher x` (packs-1).
         R"((?i)(?:^|\s)authentication-key\s+("[^"]*"))",
-        R"((?i)(?:^|\s)shared-key\s+(?:(?:cipher|simple|plain|irreversible-cipher)\s+)?("[^"]*"|\S+))",
-        R"((?i)(?:^|\s)(?:authentication|privacy)-mode\s+\S+\s+(?:\d+\s+)?(?:plain|cipher|simple|irreversible-cipher)\s+("[^"]*"|\S+))",
+        R"((?i)(?:^|\s)shared-key\s+(?:(?:cipher|simple|plain|irreversible-cipher)\s+)?("[^"]*"|'[^']*'|\S+))",
+        R"((?i)(?:^|\s)(?:authentication|privacy)-mode\s+\S+\s+(?:\d+\s+)?(?:plain|cipher|simple|irreversible-cipher)\s+("[^"]*"|'[^']*'|\S+))",
     };
     RedactionPatterns out{{}, std::make_unique<RE2::Set>(RE2::Quiet, RE2::UNANCHORED)};
     for (const char* s : sources) {
@@ -112,7 +113,8 @@ const RedactionPatterns& redaction_patterns() {
 
 bool well_known_default(std::string_view value) {
   std::string v(value);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front())
+    v = v.substr(1, v.size() - 2);
   for (char& c : v)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   // Default community strings identify a finding, they protect nothing.

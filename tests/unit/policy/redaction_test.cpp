@@ -282,6 +282,19 @@ TEST_CASE("redaction: built-in patterns mask the value, not the keyword around i
         "set system ntp authentication-key 1 type sha1 value <redacted>");
   // The defaults are the finding and stay visible.
   CHECK(redact_line("snmp-server community public RO") == "snmp-server community public RO");
+  CHECK(redact_line("set service snmp community 'public'") ==
+        "set service snmp community 'public'");
+  // VyOS single-quoted values with spaces are masked whole (the second word leaked before).
+  CHECK(redact_line("set system login user ops authentication plaintext-password 'two words'") ==
+        "set system login user ops authentication plaintext-password <redacted>");
+  CHECK(redact_line("set protocols bgp 65001 neighbor 192.0.2.1 password 'pa ss'") ==
+        "set protocols bgp 65001 neighbor 192.0.2.1 password <redacted>");
+  // After `=` the first token is the value itself, even when it looks like a type word: the
+  // next property stays readable.
+  CHECK(redact_line("add auth-key=12 interfaces=ether1") ==
+        "add auth-key=<redacted> interfaces=ether1");
+  CHECK(redact_line("set password=ENC interfaces=ether2") ==
+        "set password=<redacted> interfaces=ether2");
 }
 
 TEST_CASE("redaction: pack redact patterns apply to that platform's evidence") {
