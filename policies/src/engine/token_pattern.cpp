@@ -169,6 +169,15 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
     return std::nullopt;
   }
   if (segments.empty()) return std::nullopt;
+  // Choices are tried in order and may be retried after a later failure, so a pattern of many
+  // overlapping choices could take exponential time (fuzz_token_pattern made one): the ways
+  // through are capped, and such a pattern goes to RE2, which is linear.
+  std::size_t ways = 1;
+  for (const Segment& s : segments) {
+    if (s.kind != Segment::choice) continue;
+    ways *= s.alternatives.size();
+    if (ways > kMaxWays) return std::nullopt;
+  }
   return out;
 }
 

@@ -3,8 +3,8 @@
 // `(?:tacacs|radius)` (tried in order, as RE2 does), and a tail `.+`, `.*` or `(?: .*)?`; any
 // token, alternation or tail may be a capture group, named or not.
 // `neighbor (\S+) remote-as (\S+)(?: .*)?` is one; optional parts, nested groups and anything
-// a token could run into stay with RE2. Work is linear in the text for each choice of
-// alternatives, and patterns have few of those.
+// a token could run into stay with RE2. Work is linear in the text for each way through the
+// alternatives, and a pattern with more than kMaxWays ways is left to RE2.
 #pragma once
 
 #include <re2/re2.h>
@@ -29,6 +29,8 @@ class TokenPattern {
   Result match(std::string_view text, re2::StringPiece* groups) const;
 
   int group_count() const { return groups_; }
+
+  static constexpr std::size_t kMaxWays = 64;  // product of the choices' alternative counts
 
  private:
   // One alternative of a choice: plain text, or one digit (`\d`).

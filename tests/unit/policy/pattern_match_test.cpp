@@ -113,6 +113,10 @@ TEST_CASE("pattern shapes: token sequences") {
   CHECK(groups[1] == "\\d");
   CHECK(escaped->match("7", groups) == TokenPattern::Result::match);
   CHECK(escaped->match("\\", groups) == TokenPattern::Result::no_match);
+  // fuzz_token_pattern's second finding: many overlapping choices would backtrack without end;
+  // past kMaxWays ways through them the pattern is RE2's.
+  CHECK(TokenPattern::parse(R"((a|aa)(a|aa)(a|aa)(a|aa)(a|aa)(a|aa)b)"));
+  CHECK_FALSE(TokenPattern::parse(R"((a|aa)(a|aa)(a|aa)(a|aa)(a|aa)(a|aa)(a|aa)b)"));
 }
 
 TEST_CASE("pattern shapes: the fast paths agree with RE2 on every shipped pattern") {
