@@ -47,7 +47,6 @@ struct Pattern {
 // The literal words every full match of `pattern` must start with (none if that cannot be
 // proven). Used to index patterns by the first one or two words of a node's text.
 std::vector<std::string> literal_words(std::string_view pattern);
-std::string literal_first_word(std::string_view pattern);
 // The text `pattern` matches when it has no regex syntax at all (escaped punctuation allowed).
 std::optional<std::string> plain_text(std::string_view pattern);
 // The longest run of literal text that every match of `pattern` must contain ("" if none can

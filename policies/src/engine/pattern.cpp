@@ -245,11 +245,6 @@ std::string required_text(std::string_view p) {
   return best;
 }
 
-std::string literal_first_word(std::string_view pattern) {
-  const auto words = literal_words(pattern);
-  return words.empty() ? std::string() : words.front();
-}
-
 // ---------------------------------------------------------------- templates
 
 bool Template::constant() const {
