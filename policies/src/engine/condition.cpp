@@ -418,33 +418,27 @@ bool compare_unset(const Condition& c) {
   }
 }
 
-void add_note(std::vector<std::string>& notes, const std::string& note) {
-  if (!note.empty() && std::find(notes.begin(), notes.end(), note) == notes.end())
-    notes.push_back(note);
+// Adds `prefix` + `text` to notes or reasons unless it is empty or there already (built only
+// when missing: a platform default is cited once per record of a long list).
+void add_unique(std::vector<std::string>& out, std::string_view prefix, std::string_view text) {
+  const std::size_t size = prefix.size() + text.size();
+  if (size == 0) return;
+  for (const std::string& n : out)
+    if (n.size() == size && std::string_view(n).substr(0, prefix.size()) == prefix &&
+        std::string_view(n).substr(prefix.size()) == text)
+      return;
+  out.push_back(std::string(prefix).append(text));
+}
+
+void add_unique(std::vector<std::string>& out, std::string_view text) {
+  add_unique(out, {}, text);
 }
 
 // Adds what `from` rests on to `to`.
 void merge_evidence(CondResult& to, const CondResult& from) {
   to.lines.insert(to.lines.end(), from.lines.begin(), from.lines.end());
   for (const std::string& n : from.notes)
-    add_note(to.notes, n);
-}
-
-void add_unique(std::vector<std::string>& out, const std::string& reason) {
-  if (!reason.empty() && std::find(out.begin(), out.end(), reason) == out.end())
-    out.push_back(reason);
-}
-
-// Adds `prefix` + `text` to the notes unless it is there already (built only when missing: a
-// platform default is cited once per record of a long list).
-void add_note(std::vector<std::string>& notes, std::string_view prefix, std::string_view text) {
-  const std::size_t size = prefix.size() + text.size();
-  if (size == 0) return;
-  for (const std::string& n : notes)
-    if (n.size() == size && std::string_view(n).substr(0, prefix.size()) == prefix &&
-        std::string_view(n).substr(prefix.size()) == text)
-      return;
-  notes.push_back(std::string(prefix).append(text));
+    add_unique(to.notes, n);
 }
 
 Tri reading_tri(const Condition& c, const ScalarReading& r, RegexMemo* memo) {
@@ -478,17 +472,17 @@ void reading_evidence(const ScalarReading& r, std::string_view fact, std::string
       if (r.line != 0) out.lines.push_back(r.line);
       out.lines.insert(out.lines.end(), r.derived_lines.begin(), r.derived_lines.end());
       if (r.from_default)
-        add_note(out.notes, "platform default: ", r.note);
+        add_unique(out.notes, "platform default: ", r.note);
       else if (r.line == 0 && r.derived_lines.empty() && !r.note.empty())
-        add_note(out.notes, "", r.note);
+        add_unique(out.notes, r.note);
       return;
     case FactState::unset:
-      if (field.empty()) add_note(out.notes, "not configured: ", fact);
+      if (field.empty()) add_unique(out.notes, "not configured: ", fact);
       return;
     case FactState::unknown:
       if (r.line != 0) out.lines.push_back(r.line);
       out.lines.insert(out.lines.end(), r.derived_lines.begin(), r.derived_lines.end());
-      add_note(out.notes, "unknown: ", r.note);
+      add_unique(out.notes, "unknown: ", r.note);
       add_unique(out.reasons, r.note);
       return;
     case FactState::not_applicable:
@@ -497,7 +491,7 @@ void reading_evidence(const ScalarReading& r, std::string_view fact, std::string
     case FactState::undefined: {
       const std::string reason = "the " + platform + " pack does not read '" + shown_name() + "'";
       add_unique(out.reasons, reason);
-      add_note(out.notes, "", reason);
+      add_unique(out.notes, reason);
       return;
     }
     case FactState::error:
@@ -604,7 +598,7 @@ void item_evidence(const Condition& c, const Record& record, Tri tri, const Fact
 
 void record_evidence(const Record& record, CondResult& out) {
   if (record.line != 0) out.lines.push_back(record.line);
-  if (record.from_default) add_note(out.notes, "platform default: ", record.note);
+  if (record.from_default) add_unique(out.notes, "platform default: ", record.note);
 }
 
 CondResult eval_list(const Condition& c, const FactReading& reading, const FactSpec& spec,
@@ -614,7 +608,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     case FactState::unknown:
       out.tri = Tri::unknown;
       out.reasons.push_back(reading.note);
-      add_note(out.notes, "unknown: " + reading.note);
+      add_unique(out.notes, "unknown: " + reading.note);
       return out;
     case FactState::not_applicable:
       out.tri = Tri::na;
@@ -623,7 +617,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     case FactState::undefined:
       out.tri = Tri::unknown;
       out.reasons.push_back("the " + platform + " pack does not read '" + spec.name + "'");
-      add_note(out.notes, out.reasons.back());
+      add_unique(out.notes, out.reasons.back());
       return out;
     case FactState::error:
       out.tri = Tri::error;
@@ -674,7 +668,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     }
     for (const Record* r : items)
       record_evidence(*r, out);
-    if (items.empty()) add_note(out.notes, none_note);
+    if (items.empty()) add_unique(out.notes, none_note);
     return out;
   }
   std::vector<Tri> tris;
@@ -707,7 +701,7 @@ CondResult eval_list(const Condition& c, const FactReading& reading, const FactS
     } else {
       out.tri = Tri::no;
       collect(Tri::no);
-      if (items.empty()) add_note(out.notes, none_note);
+      if (items.empty()) add_unique(out.notes, none_note);
     }
     return out;
   }
@@ -782,8 +776,9 @@ CondResult evaluate(const Condition& c, const EvalContext& context) {
         out.lines.push_back(h.line);
       if (!found) {
         const Selector& sel = context.pack->absolute[static_cast<std::size_t>(c.selector)];
-        add_note(out.notes, "not configured: " +
-                                context.pack->patterns[static_cast<std::size_t>(sel.match)].source);
+        add_unique(out.notes,
+                   "not configured: " +
+                       context.pack->patterns[static_cast<std::size_t>(sel.match)].source);
       }
       return out;
     }
