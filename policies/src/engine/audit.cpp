@@ -127,8 +127,8 @@ bool punctuation_only(std::string_view value) {
   return !value.empty() && value.find_first_not_of("[]{};") == std::string_view::npos;
 }
 
-// Replaces group 1 of every match of `re` in `text` with <redacted>.
-std::string mask_groups(const RE2& re, std::string text) {
+// Replaces group 1 of every match of `re` in `text` with <redacted>; true when it changed.
+bool mask_groups(const RE2& re, std::string& text) {
   std::string next;
   re2::StringPiece input(text);
   std::size_t pos = 0;
@@ -141,21 +141,23 @@ std::string mask_groups(const RE2& re, std::string text) {
       const std::size_t end = start + m[1].size();
       const std::string_view secret(m[1].data(), m[1].size());
       next.append(text, pos, start - pos);
-      if (well_known_default(secret) || secret == "<redacted>" || punctuation_only(secret))
+      if (well_known_default(secret) || secret == "<redacted>" || punctuation_only(secret)) {
         next.append(secret);
-      else
+      } else {
         next.append("<redacted>");
+        changed = true;
+      }
       next.append(text, end, match_end - end);
-      changed = true;
     } else {
       next.append(text, pos, match_end - pos);
     }
     pos = match_end;
     if (m[0].size() == 0) break;
   }
-  if (!changed) return text;
+  if (!changed) return false;
   next.append(text, std::min(pos, text.size()), std::string::npos);
-  return next;
+  text = std::move(next);
+  return true;
 }
 
 bool value_boundary(char c) {
@@ -226,10 +228,7 @@ std::string redact_line(std::string_view line) {
   for (std::size_t i = 0; i < patterns.each.size(); ++i) {
     if (std::find(matching.begin(), matching.end(), static_cast<int>(i)) == matching.end())
       continue;
-    std::string masked = mask_groups(*patterns.each[i], out);
-    if (masked == out) continue;
-    out = std::move(masked);
-    which_match();
+    if (mask_groups(*patterns.each[i], out)) which_match();
   }
   return out;
 }
@@ -268,7 +267,7 @@ Redactor::Redactor(const Policy& policy, std::string_view platform, const Device
 
 std::string Redactor::apply_pack_and_values(std::string text) const {
   for (const re2::RE2* re : pack_patterns_)
-    text = mask_groups(*re, std::move(text));
+    mask_groups(*re, text);
   for (const std::string& v : secret_values_)
     text = mask_value(std::move(text), v);
   return text;
