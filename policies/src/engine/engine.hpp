@@ -75,6 +75,50 @@ struct WordHash {
   static HashedWord hashed(std::string_view s) { return {s, WordHash{}(s)}; }
 };
 
+// "word1 word2" when `text` starts with two words separated by one space (`first` is its first
+// word); "" otherwise.
+std::string_view first_two_words(std::string_view text, std::string_view first);
+
+// Items (trie edges, an anchor's child entries) filed by the literal words their patterns start
+// with, so that those worth trying on a node text are found with one lookup of its first word.
+template <typename Slot>
+class WordIndex {
+ public:
+  // Where the items of `pattern` are filed: by its first word, or its first two, or unindexed.
+  Slot& slot(const Pattern& pattern) {
+    if (pattern.first_word.empty()) return unindexed_;
+    Bucket& bucket = by_word_[pattern.first_word];
+    if (pattern.first_two.empty()) return bucket.one_word;
+    for (auto& [key, filed] : bucket.two_words)
+      if (key == pattern.first_two) return filed;
+    return bucket.two_words.emplace_back(pattern.first_two, Slot{}).second;
+  }
+  // Calls each(slot) for every slot whose words `text` (first word `word`) starts with, then
+  // for the unindexed slot.
+  template <typename Visit>
+  void visit(std::string_view text, const HashedWord& word, Visit&& each) const {
+    if (!by_word_.empty()) {
+      if (auto it = by_word_.find(word); it != by_word_.end()) {
+        each(it->second.one_word);
+        if (!it->second.two_words.empty()) {
+          const std::string_view two = first_two_words(text, word.text);
+          for (const auto& [key, filed] : it->second.two_words)
+            if (key == two) each(filed);
+        }
+      }
+    }
+    each(unindexed_);
+  }
+
+ private:
+  struct Bucket {
+    Slot one_word;
+    std::vector<std::pair<std::string, Slot>> two_words;  // by "word1 word2"
+  };
+  std::unordered_map<std::string, Bucket, WordHash, std::equal_to<>> by_word_;
+  Slot unindexed_;
+};
+
 inline constexpr int kAnyDepth = -1;  // '**' in a path
 
 struct Selector {
@@ -179,12 +223,7 @@ struct Anchor {
     int pattern = -1;
   };
   std::vector<ChildEntry> child_entries;
-  struct ChildBucket {
-    std::vector<int> one_word;                                        // child_entries indices
-    std::vector<std::pair<std::string, std::vector<int>>> two_words;  // by "word1 word2"
-  };
-  std::unordered_map<std::string, ChildBucket, WordHash, std::equal_to<>> child_by_word;
-  std::vector<int> child_unindexed;
+  WordIndex<std::vector<int>> child_index;  // child_entries indices
 };
 
 struct ListDefault {
@@ -220,19 +259,13 @@ struct TrieNode {
   };
   std::vector<Edge> edges;      // path steps
   std::vector<Edge> terminals;  // selector matches
-  // Edges and terminals worth trying on a node text, found by the text's first word with one
-  // lookup: those whose pattern starts with that literal word, or with it and a given second.
+  // Edges and terminals worth trying on a node text (indices into the two vectors above).
   struct Candidates {
     std::vector<int> edges;
     std::vector<int> terminals;
   };
-  struct WordBucket {
-    Candidates one_word;
-    std::vector<std::pair<std::string, Candidates>> two_words;  // by "word1 word2"
-  };
-  std::unordered_map<std::string, WordBucket, WordHash, std::equal_to<>> by_word;
-  Candidates unindexed;  // patterns without a literal first word
-  int star = -1;         // trie node reached through '**' (loops on itself)
+  WordIndex<Candidates> index;
+  int star = -1;  // trie node reached through '**' (loops on itself)
   bool is_star = false;
 };
 

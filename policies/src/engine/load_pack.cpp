@@ -808,21 +808,8 @@ bool finish_pack(Pack& pack, LoadContext& load) {
           const int index = static_cast<int>(anchor.child_entries.size());
           anchor.child_entries.push_back(
               {static_cast<int>(f), static_cast<int>(e), entry.selector.match});
-          const Pattern& p = pack.patterns[static_cast<std::size_t>(entry.selector.match)];
-          if (p.first_word.empty()) {
-            anchor.child_unindexed.push_back(index);
-            continue;
-          }
-          Anchor::ChildBucket& bucket = anchor.child_by_word[p.first_word];
-          if (p.first_two.empty()) {
-            bucket.one_word.push_back(index);
-            continue;
-          }
-          auto two = std::find_if(bucket.two_words.begin(), bucket.two_words.end(),
-                                  [&](const auto& entry) { return entry.first == p.first_two; });
-          if (two == bucket.two_words.end())
-            two = bucket.two_words.insert(bucket.two_words.end(), {p.first_two, {}});
-          two->second.push_back(index);
+          anchor.child_index.slot(pack.patterns[static_cast<std::size_t>(entry.selector.match)])
+              .push_back(index);
         }
       }
     }

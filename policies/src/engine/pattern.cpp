@@ -63,18 +63,6 @@ std::string_view first_word_of(std::string_view text) {
   return text.substr(0, end);
 }
 
-// "word1 word2" when the text starts with two words separated by one space; else "".
-// `first` is first_word_of(text).
-std::string_view first_two_of(std::string_view text, std::string_view first) {
-  const std::size_t end = first.size();
-  if (end == 0 || end >= text.size() || text[end] != ' ') return {};
-  std::size_t second = end + 1;
-  while (second < text.size() && !is_blank(text[second]))
-    ++second;
-  if (second == end + 1) return {};
-  return text.substr(0, second);
-}
-
 // Whether `text` starts with the words `prefix`, as whole words.
 bool starts_with_words(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix &&
@@ -102,6 +90,16 @@ std::optional<std::size_t> after_flags(std::string_view p) {
 }
 
 }  // namespace
+
+std::string_view first_two_words(std::string_view text, std::string_view first) {
+  const std::size_t end = first.size();
+  if (end == 0 || end >= text.size() || text[end] != ' ') return {};
+  std::size_t second = end + 1;
+  while (second < text.size() && !is_blank(text[second]))
+    ++second;
+  if (second == end + 1) return {};
+  return text.substr(0, second);
+}
 
 std::vector<std::string> literal_words(std::string_view p) {
   // A case-insensitive pattern has no case-exact words to index by.
@@ -505,20 +503,9 @@ void Pack::build_trie() {
   auto index = [&](TrieNode& t, bool terminals) {
     const auto& edges = terminals ? t.terminals : t.edges;
     for (std::size_t e = 0; e < edges.size(); ++e) {
-      const Pattern& p = patterns[static_cast<std::size_t>(edges[e].pattern)];
-      TrieNode::Candidates* into = &t.unindexed;
-      if (!p.first_word.empty()) {
-        TrieNode::WordBucket& bucket = t.by_word[p.first_word];
-        into = &bucket.one_word;
-        if (!p.first_two.empty()) {
-          auto it = std::find_if(bucket.two_words.begin(), bucket.two_words.end(),
-                                 [&](const auto& entry) { return entry.first == p.first_two; });
-          if (it == bucket.two_words.end())
-            it = bucket.two_words.insert(bucket.two_words.end(), {p.first_two, {}});
-          into = &it->second;
-        }
-      }
-      (terminals ? into->terminals : into->edges).push_back(static_cast<int>(e));
+      TrieNode::Candidates& into =
+          t.index.slot(patterns[static_cast<std::size_t>(edges[e].pattern)]);
+      (terminals ? into.terminals : into.edges).push_back(static_cast<int>(e));
     }
   };
   for (TrieNode& t : trie) {
@@ -666,17 +653,7 @@ class TreeWalker {
             for (int e : c.edges)
               try_edge(e);
         };
-        if (!t.by_word.empty()) {
-          if (auto it = t.by_word.find(hashed_word); it != t.by_word.end()) {
-            try_all(it->second.one_word);
-            if (!it->second.two_words.empty()) {
-              const std::string_view two = first_two_of(text, word);
-              for (const auto& [key, candidates] : it->second.two_words)
-                if (key == two) try_all(candidates);
-            }
-          }
-        }
-        try_all(t.unindexed);
+        t.index.visit(text, hashed_word, try_all);
         if (child.has_children()) {
           if (t.is_star && !has_state(next, state.trie)) next.push_back(state);
         }
@@ -767,20 +744,11 @@ std::size_t match_children(const Pack& pack, const Anchor& anchor, NodeRef node,
                                        anchor_captures.named.begin(), anchor_captures.named.end());
       ++used;
     };
-    const std::string_view word = first_word_of(text);
-    if (auto it = anchor.child_by_word.find(word); it != anchor.child_by_word.end()) {
-      for (int i : it->second.one_word)
-        attempt(i);
-      if (!it->second.two_words.empty()) {
-        const std::string_view two = first_two_of(text, word);
-        for (const auto& [key, indices] : it->second.two_words)
-          if (key == two)
-            for (int i : indices)
-              attempt(i);
-      }
-    }
-    for (int i : anchor.child_unindexed)
-      attempt(i);
+    anchor.child_index.visit(text, WordHash::hashed(first_word_of(text)),
+                             [&](const std::vector<int>& indices) {
+                               for (int i : indices)
+                                 attempt(i);
+                             });
   }
   return used;
 }
