@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/regex_syntax.hpp"
 #include "engine/token_pattern.hpp"
 #include "netaudit/policies/audit.hpp"
 #include "netaudit/policies/config_tree.hpp"
@@ -47,8 +48,6 @@ struct Pattern {
 // The literal words every full match of `pattern` must start with (none if that cannot be
 // proven). Used to index patterns by the first one or two words of a node's text.
 std::vector<std::string> literal_words(std::string_view pattern);
-// The text `pattern` matches when it has no regex syntax at all (escaped punctuation allowed).
-std::optional<std::string> plain_text(std::string_view pattern);
 // The longest run of literal text that every match of `pattern` must contain ("" if none can
 // be proven): a cheap substring test that rejects most statements before RE2 runs.
 std::string required_text(std::string_view pattern);

@@ -9,28 +9,6 @@
 namespace netaudit::policy::engine {
 namespace {
 
-bool is_regex_meta(char c) {
-  switch (c) {
-    case '.':
-    case '[':
-    case ']':
-    case '(':
-    case ')':
-    case '*':
-    case '+':
-    case '?':
-    case '{':
-    case '}':
-    case '|':
-    case '^':
-    case '$':
-    case '\\':
-      return true;
-    default:
-      return false;
-  }
-}
-
 // True when the group starting at `open` ("(?:" ...) begins with whitespace and has no
 // top-level alternation, so a word cannot continue into it.
 bool group_starts_with_space(std::string_view p, std::size_t open) {

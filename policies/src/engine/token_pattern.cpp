@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/regex_syntax.hpp"
+
 namespace netaudit::policy::engine {
 namespace {
 
@@ -18,25 +20,12 @@ bool non_ascii(char c) {
 bool quantifier(char c) {
   return c == '*' || c == '+' || c == '?' || c == '{';
 }
-bool regex_meta(char c) {
-  return std::string_view(".[]()*+?{}|^$\\").find(c) != std::string_view::npos;
-}
 
-// Plain text with escaped punctuation ("a\.b" -> "a.b"); nullopt when it has regex syntax.
+// Plain text with escaped punctuation ("a\.b" -> "a.b"), ASCII only; nullopt otherwise.
 std::optional<std::string> plain(std::string_view p) {
-  std::string out;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (non_ascii(p[i])) return std::nullopt;
-    if (p[i] == '\\') {
-      if (i + 1 >= p.size() || !regex_meta(p[i + 1])) return std::nullopt;
-      out.push_back(p[++i]);
-    } else if (regex_meta(p[i])) {
-      return std::nullopt;
-    } else {
-      out.push_back(p[i]);
-    }
-  }
-  return out;
+  auto text = plain_text(p);
+  if (text && std::any_of(text->begin(), text->end(), non_ascii)) return std::nullopt;
+  return text;
 }
 
 }  // namespace
@@ -96,7 +85,7 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
       segments.push_back({kind, "", {}, 0});
       i += length;
     } else if (c == '\\') {
-      if (i + 1 >= p.size() || !regex_meta(p[i + 1])) return std::nullopt;  // \s, \w, \b ...
+      if (i + 1 >= p.size() || !is_regex_meta(p[i + 1])) return std::nullopt;  // \s, \w, \b ...
       add_char(p[i + 1]);
       i += 2;
     } else if (c == '(') {
@@ -138,7 +127,7 @@ std::optional<TokenPattern> TokenPattern::parse(std::string_view p) {
         return std::nullopt;
       segments.push_back({Segment::one_of, std::string(set), {}, 0});
       i = close + 1;
-    } else if (regex_meta(c)) {
+    } else if (is_regex_meta(c)) {
       return std::nullopt;
     } else {
       add_char(c);
