@@ -1,7 +1,9 @@
 // collect_config(): one device, one SSH session, one result.
 #include "netaudit/collectors/collect.hpp"
 
+#include <fstream>
 #include <optional>
+#include <system_error>
 
 #include "compiled_profile.hpp"
 #include "netaudit/collectors/cli_driver.hpp"
@@ -9,6 +11,27 @@
 #include "netaudit/collectors/ssh_session.hpp"
 
 namespace netaudit::collectors {
+
+std::string read_config_file(const std::filesystem::path& path, std::size_t max_bytes) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status))
+    throw CollectError(ErrorKind::unreadable, path.string() + ": no such file");
+  if (!std::filesystem::is_regular_file(status))
+    throw CollectError(ErrorKind::unreadable, path.string() + ": not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CollectError(ErrorKind::unreadable, path.string() + ": cannot be read");
+  std::string text;
+  char buffer[64 * 1024];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    text.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > max_bytes)
+      throw CollectError(ErrorKind::output_too_large,
+                         path.string() + ": larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (in.bad()) throw CollectError(ErrorKind::unreadable, path.string() + ": read error");
+  return text;
+}
 
 CollectResult collect_config(const DeviceTarget& target, const Profile& profile,
                              const CollectOptions& options) {
@@ -21,6 +44,15 @@ CollectResult collect_config(const DeviceTarget& target, const Profile& profile,
 
   std::optional<SshSession> session;
   try {
+    if (target.transport == Transport::file) {
+      result.raw = read_config_file(target.path, options.max_output_bytes);
+      result.bytes_received = result.raw.size();
+      if (options.normalise && profile.compiled)
+        result.normalised = profile.compiled->normaliser->normalise(result.raw);
+      result.elapsed =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
+      return result;
+    }
     if (!profile.compiled)
       throw CollectError(ErrorKind::profile_error,
                          "profile '" + profile.platform + "' was not loaded with load_profile()");

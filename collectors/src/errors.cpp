@@ -40,12 +40,22 @@ std::string_view to_string(ErrorKind kind) {
       return "protocol_error";
     case ErrorKind::rpc_error:
       return "rpc_error";
+    case ErrorKind::unreadable:
+      return "unreadable";
   }
   return "unknown";
 }
 
 std::string_view to_string(Transport transport) {
-  return transport == Transport::netconf ? "netconf" : "ssh";
+  switch (transport) {
+    case Transport::ssh:
+      return "ssh";
+    case Transport::netconf:
+      return "netconf";
+    case Transport::file:
+      return "file";
+  }
+  return "ssh";
 }
 
 std::string_view to_string(HostKeyPolicy policy) {

@@ -23,7 +23,8 @@ const std::set<std::string> kDeviceKeys = {"name",
                                            "password_env",
                                            "use_agent",
                                            "algorithms",
-                                           "labels"};
+                                           "labels",
+                                           "path"};
 
 [[noreturn]] void fail(const std::string& where, const YAML::Node& node, const std::string& why) {
   throw CollectError(ErrorKind::invalid_target,
@@ -50,14 +51,17 @@ void apply(DeviceTarget& device, const YAML::Node& node, const std::string& wher
     device.port = static_cast<std::uint16_t>(port);
   }
   if (node["platform"]) device.platform = node["platform"].as<std::string>();
+  if (node["path"]) device.path = resolve(base, node["path"].as<std::string>());
   if (node["transport"]) {
     const std::string transport = node["transport"].as<std::string>();
     if (transport == "ssh") {
       device.transport = Transport::ssh;
     } else if (transport == "netconf") {
       device.transport = Transport::netconf;
+    } else if (transport == "file") {
+      device.transport = Transport::file;
     } else {
-      fail(where, node["transport"], "transport must be ssh or netconf");
+      fail(where, node["transport"], "transport must be ssh, netconf or file");
     }
   }
   Credentials& creds = device.credentials;
@@ -115,12 +119,18 @@ Inventory load_inventory(const std::filesystem::path& file) {
     throw CollectError(ErrorKind::invalid_target,
                        where + ":" + std::to_string(error.mark.line + 1) + ": " + error.msg);
   }
+  Inventory inventory =
+      parse_inventory(root, where, file.has_parent_path() ? file.parent_path() : ".");
+  inventory.source_file = file;
+  return inventory;
+}
+
+Inventory parse_inventory(const YAML::Node& root, const std::string& where,
+                          const std::filesystem::path& base) {
   if (!root.IsMap() || !root["devices"] || !root["devices"].IsSequence())
     throw CollectError(ErrorKind::invalid_target,
                        where + ": expected a mapping with a 'devices' list");
-  const std::filesystem::path base = file.has_parent_path() ? file.parent_path() : ".";
   Inventory inventory;
-  inventory.source_file = file;
   try {
     DeviceTarget defaults;
     if (const YAML::Node node = root["defaults"]) {
@@ -132,10 +142,16 @@ Inventory load_inventory(const std::filesystem::path& file) {
       if (!node.IsMap()) fail(where, node, "each device must be a mapping");
       DeviceTarget device = defaults;
       apply(device, node, where, base);
-      if (device.name.empty()) device.name = device.host;
-      if (device.host.empty()) fail(where, node, "device '" + device.name + "' has no host");
-      if (device.platform.empty())
-        fail(where, node, "device '" + device.name + "' has no platform");
+      if (device.transport == Transport::file) {
+        // A file device needs its path; the platform may be left to detection.
+        if (device.path.empty()) fail(where, node, "device '" + device.name + "' has no path");
+        if (device.name.empty()) fail(where, node, "a file device needs a name");
+      } else {
+        if (device.name.empty()) device.name = device.host;
+        if (device.host.empty()) fail(where, node, "device '" + device.name + "' has no host");
+        if (device.platform.empty())
+          fail(where, node, "device '" + device.name + "' has no platform");
+      }
       if (!names.insert(device.name).second)
         fail(where, node, "device name '" + device.name + "' appears twice");
       inventory.devices.push_back(std::move(device));

@@ -32,6 +32,7 @@ int exit_code_for(nc::ErrorKind kind) {
     case nc::ErrorKind::credential_error:
     case nc::ErrorKind::profile_error:
     case nc::ErrorKind::refused_command:
+    case nc::ErrorKind::unreadable:
       return kExitUsage;
     case nc::ErrorKind::connect_failed:
     case nc::ErrorKind::negotiation_failed:

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -31,7 +32,13 @@ struct CollectResult {
 // Never throws for device/network problems: they come back as result.error. Blocking; safe to
 // call from many threads at once (one SSH session each). The whole call is bounded by
 // options.job_timeout.
+// Transport file reads target.path instead (no session; the profile may be unloaded when the
+// platform is yet to be detected, and then nothing is normalised).
 CollectResult collect_config(const DeviceTarget& target, const Profile& profile,
                              const CollectOptions& options);
+
+// A config file read whole, at most max_bytes. Throws CollectError: unreadable (missing, not a
+// regular file, read error) or output_too_large.
+std::string read_config_file(const std::filesystem::path& path, std::size_t max_bytes);
 
 }  // namespace netaudit::collectors

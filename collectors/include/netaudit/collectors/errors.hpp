@@ -27,6 +27,7 @@ enum class ErrorKind {
   output_too_large,    // more than CollectOptions::max_output_bytes arrived
   protocol_error,      // SSH channel failure, malformed NETCONF framing or XML
   rpc_error,           // the NETCONF server answered with <rpc-error>
+  unreadable,          // transport file: the config file is missing, unreadable or not a file
 };
 
 // Stable snake_case name: "host_key_changed".

@@ -11,7 +11,9 @@
 
 namespace netaudit::collectors {
 
-enum class Transport { ssh, netconf };  // ssh = CLI (shell or exec per profile)
+// ssh = CLI (shell or exec per profile); file = a config file on disk (an Oxidized or RANCID
+// backup tree, a CI checkout), read instead of collected.
+enum class Transport { ssh, netconf, file };
 std::string_view to_string(Transport transport);
 
 // Where credentials come from. Only file paths and env var names are held here; the secrets
@@ -37,10 +39,11 @@ struct AlgorithmOverrides {
 
 struct DeviceTarget {
   std::string name;  // inventory name; used in messages (defaults to host)
-  std::string host;  // name or address
+  std::string host;  // name or address (empty for transport file)
   std::uint16_t port = 22;
   std::string platform;  // profile name: cisco_ios, juniper_junos, ...
   Transport transport = Transport::ssh;
+  std::filesystem::path path;  // transport file: the config file
   Credentials credentials;
   AlgorithmOverrides algorithms;
   std::map<std::string, std::string> labels;  // free-form inventory labels
