@@ -77,6 +77,9 @@ struct Extractor {
       if (!conditions_hold(d.when, d.unless)) continue;
       out.note = d.note;
       out.line = 0;
+      // A default taken because of a `when:` statement (NX-OS `feature telnet`, Junos `system
+      // no-redirects`) rests on that statement: its line is evidence too.
+      if (d.when >= 0) add_line(out, hits[static_cast<std::size_t>(d.when)].front().line);
       switch (d.kind) {
         case DefaultSpec::fixed:
           if (d.constant) {
@@ -98,6 +101,14 @@ struct Extractor {
     out.state = FactState::unset;
   }
 
+  // Adds `line` to the lines a reading rests on, once.
+  static void add_line(ScalarReading& out, std::uint32_t line) {
+    if (line == 0 || line == out.line) return;
+    if (std::find(out.derived_lines.begin(), out.derived_lines.end(), line) ==
+        out.derived_lines.end())
+      out.derived_lines.push_back(line);
+  }
+
   // The value an entry gives for a statement it matched.
   void set_entry_value(const Entry& entry, ValueType type, const Captures& captures,
                        ScalarReading& out) {
@@ -111,7 +122,9 @@ struct Extractor {
 
   // Chooses among candidate hits: the last statement in config order wins; on one statement
   // the first entry that matched.
-  void pick(const std::vector<Candidate>& candidates, const ScalarDef& def, ScalarReading& out) {
+  // Returns the winner (nullptr: a default applied).
+  const Candidate* pick(const std::vector<Candidate>& candidates, const ScalarDef& def,
+                        ScalarReading& out) {
     const Candidate* best = nullptr;
     for (const Candidate& c : candidates) {
       if (best == nullptr) {
@@ -124,10 +137,30 @@ struct Extractor {
     }
     if (best == nullptr) {
       apply_defaults(def.defaults, def.type, out);
-      return;
+      return nullptr;
     }
     set_entry_value(def.from[best->entry], def.type, best->hit->captures, out);
     out.line = best->hit->line;
+    if (out.state != FactState::value || candidates.size() < 2) return best;
+    // Earlier statements that give the same value back the verdict as much as the winner
+    // (two interfaces that both allow http): cite them too, back to the last statement that
+    // gave a different value.
+    std::vector<const Candidate*> earlier;
+    for (const Candidate& c : candidates)
+      if (std::make_pair(c.hit->line, c.hit->node) <
+          std::make_pair(best->hit->line, best->hit->node))
+        earlier.push_back(&c);
+    std::sort(earlier.begin(), earlier.end(), [](const Candidate* a, const Candidate* b) {
+      return std::make_pair(a->hit->line, a->hit->node) >
+             std::make_pair(b->hit->line, b->hit->node);
+    });
+    for (const Candidate* c : earlier) {
+      ScalarReading other;
+      set_entry_value(def.from[c->entry], def.type, c->hit->captures, other);
+      if (other.state != FactState::value || other.value != out.value) break;
+      add_line(out, c->hit->line);
+    }
+    return best;
   }
 
   ScalarReading read_scalar(const ScalarDef& def) {
@@ -139,7 +172,12 @@ struct Extractor {
       for (const Hit& hit : hits[static_cast<std::size_t>(entry.absolute)])
         candidates.push_back({&hit, i});
     }
-    pick(candidates, def, out);
+    // A statement read only `when:` another is present (NX-OS `nxapi http port` with `feature
+    // nxapi`) rests on both: cite the condition's statement too.
+    if (const Candidate* best = pick(candidates, def, out); best != nullptr) {
+      const int when = def.from[best->entry].when;
+      if (when >= 0) add_line(out, hits[static_cast<std::size_t>(when)].front().line);
+    }
     return out;
   }
 
@@ -186,6 +224,9 @@ struct Extractor {
                               anchor_captures.named.end());
         set_entry_value(entry, def.type, scratch_, out);
         out.line = node.line();
+        // The global statement that let this entry apply decides the value as much as the
+        // anchor does (RouterOS `send-redirects=no` for each address): cite it too.
+        if (entry.when >= 0) add_line(out, hits[static_cast<std::size_t>(entry.when)].front().line);
         return out;
       }
       apply_defaults(def.defaults, def.type, out);
@@ -228,6 +269,8 @@ struct Extractor {
     for (std::size_t i = 0; i < def.from.size(); ++i)
       for (const Hit& h : entry_hits[i])
         candidates.push_back({&h, i});
+    // The winner's `when:` is not cited here: on a child statement it may be a device-wide
+    // approximation naming another record's statement (IOS-XR neighbor-group passwords).
     pick(candidates, def, out);
     return out;
   }
@@ -304,8 +347,14 @@ struct Extractor {
       std::stable_sort(out.items.begin(), out.items.end(), by_line);
     for (const ListDefault& d : def.implicit) {
       if (!conditions_hold(d.when, d.unless)) continue;
-      for (const auto& item : d.items)
+      // A built-in record exists because of its `when:` statement (RouterOS `/snmp set
+      // enabled=yes` brings in `public`): that statement's line is the record's evidence.
+      const std::uint32_t when_line =
+          d.when >= 0 ? hits[static_cast<std::size_t>(d.when)].front().line : 0;
+      for (const auto& item : d.items) {
         out.items.push_back(constant_record(item, spec, d.note));
+        out.items.back().line = when_line;
+      }
     }
     if (!out.items.empty()) return;
     for (const ListDefault& d : def.list_defaults) {
