@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -24,6 +25,10 @@
 #include "netaudit/policies/audit.hpp"
 
 namespace netaudit::store {
+
+namespace sqlite {
+class Connection;  // store/sqlite.hpp
+}
 
 // Unix time in milliseconds (UTC). The store keeps every time in this unit.
 using TimestampMs = std::int64_t;
@@ -135,8 +140,11 @@ struct DeviceStatus {
   std::optional<VersionInfo> latest_version;
   std::map<std::string, int, std::less<>> failing_by_severity;  // severity -> failing controls
   std::map<std::string, int, std::less<>> verdict_counts;       // verdict -> controls
-  double compliance_ratio = 0;  // pass / (pass + fail), 1 when nothing applies
-  bool drift = false;           // differs from its intended config
+  double compliance_ratio = 0;       // pass / (pass + fail), 1 when nothing applies
+  bool drift = false;                // differs from its intended config
+  bool has_intended = false;         // the last successful collection had an intended config
+  std::string intended_diff;         // redacted unified diff intended -> actual while drift
+  std::string host_key_fingerprint;  // of the last successful collection
 };
 
 struct FindingFilter {
@@ -166,6 +174,15 @@ struct StoreOptions {
   std::size_t keep_versions = 0;  // per device, newest first; 0 = keep all; never the last one
 };
 
+// The extension point for issue 11's durable outbox: called inside the write transaction of
+// every commit()/commit_policy_change() that records events, after they are inserted (ids
+// set), with the write connection. What it writes (e.g. a `deliveries` row per event and
+// target, in a table added by a migration in schema.cpp) commits or rolls back together with
+// the events; if it throws, the whole commit is rolled back and the exception propagates.
+// It runs under the store's write lock: keep it to SQL, no network I/O.
+using EventHook =
+    std::function<void(sqlite::Connection& connection, const std::vector<Event>& events)>;
+
 class Store {
  public:
   // Opens (creating when absent) and migrates to the current schema. Throws StoreError:
@@ -177,6 +194,10 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   static int schema_version();  // of this build
+  const std::filesystem::path& file() const;
+
+  // Installs (or, with an empty function, removes) the outbox hook; see EventHook.
+  void set_event_hook(EventHook hook);
 
   // --- writes (each one transaction) ---
   // Adds or updates the inventory's devices; devices absent from `devices` are marked retired
