@@ -19,6 +19,10 @@ extern "C" void on_stop_signal(int) {
   if (g_server) g_server->request_stop();
 }
 
+extern "C" void on_reload_signal(int) {
+  if (g_server) g_server->request_reload();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -112,6 +116,21 @@ int main(int argc, char** argv) {
     g_server = &server;
     std::signal(SIGTERM, on_stop_signal);
     std::signal(SIGINT, on_stop_signal);
+    // SIGHUP: read the lab's config files again (the lab file, or --config in synthetic mode),
+    // so that a test or the quickstart can change a running device's configuration.
+    server.set_reloader([&](devsim::Server& running) {
+      try {
+        const devsim::Lab fresh =
+            lab_file.empty() ? devsim::synthetic_lab(synthetic) : devsim::load_lab(lab_file);
+        const std::size_t replaced = running.reload(fresh);
+        std::printf("reloaded %zu devices\n", replaced);
+        std::fflush(stdout);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "devsim: reload failed, serving the previous configs: %s\n", e.what());
+        std::fflush(stderr);
+      }
+    });
+    std::signal(SIGHUP, on_reload_signal);
     server.listen();
     const bool all_closed = server.run();
     std::fprintf(stderr, "devsim: stopped; %zu refused commands\n", server.refused_commands());

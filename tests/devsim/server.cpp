@@ -125,7 +125,24 @@ bool equal_in_constant_time(const std::string& a, const std::string& b) {
 }  // namespace
 
 struct DeviceRuntime {
+  // Fixed at start; only the served content (config, commands, netconf_config) changes on a
+  // reload, under content_mutex. Sessions work on a snapshot taken when they start.
   Device device;
+  mutable std::mutex content_mutex;
+  Device snapshot() const {
+    std::lock_guard lock(content_mutex);
+    return device;
+  }
+  bool has_netconf() const {
+    std::lock_guard lock(content_mutex);
+    return device.netconf_config != nullptr;
+  }
+  void replace_content(const Device& fresh) {
+    std::lock_guard lock(content_mutex);
+    device.config = fresh.config;
+    device.commands = fresh.commands;
+    device.netconf_config = fresh.netconf_config;
+  }
   const Platform* platform = nullptr;
   std::vector<KeyPtr> authorized_keys;
   KeyPtr presented_host_key;  // what this device's port presents
@@ -349,8 +366,7 @@ int Connection::on_exec(ssh_session, ssh_channel, const char* command, void* sel
 
 int Connection::on_subsystem(ssh_session, ssh_channel, const char* name, void* self) {
   auto& c = *static_cast<Connection*>(self);
-  if (c.mode_ != Mode::none || std::string_view(name) != "netconf" ||
-      !c.device_->device.netconf_config) {
+  if (c.mode_ != Mode::none || std::string_view(name) != "netconf" || !c.device_->has_netconf()) {
     return SSH_ERROR;
   }
   c.mode_ = Mode::netconf;
@@ -444,7 +460,7 @@ void Connection::run() {
 }
 
 void Connection::serve() {
-  const auto& device = device_->device;
+  const Device device = device_->snapshot();  // a reload does not change a running session
   std::optional<CliSession> cli;
   std::optional<NetconfSession> netconf;
   if (mode_ == Mode::netconf) {
@@ -606,6 +622,25 @@ void Server::listen() {
   if (!options_.ready_file.empty()) write_atomically(options_.ready_file, ready);
 }
 
+void Server::request_reload() {
+  reload_.store(true);
+  const char byte = 2;
+  [[maybe_unused]] auto n = ::write(stop_pipe_[1], &byte, 1);
+}
+
+std::size_t Server::reload(const Lab& lab) {
+  std::size_t replaced = 0;
+  for (const auto& fresh : lab.devices) {
+    for (auto& runtime : devices_) {
+      if (runtime->device.name != fresh.name) continue;
+      runtime->replace_content(fresh);
+      ++replaced;
+      break;
+    }
+  }
+  return replaced;
+}
+
 void Server::request_stop() {
   stop_.store(true);
   const char byte = 1;
@@ -702,11 +737,16 @@ bool Server::run() {
   }
   while (!stop_requested()) {
     const int ready = ::poll(fds.data(), fds.size(), 500);
-    if (ready < 0) {
-      if (errno == EINTR) continue;
+    if (ready < 0 && errno != EINTR) {
       spdlog::error("poll failed: {}", std::strerror(errno));
       break;
     }
+    if (ready > 0 && (fds[0].revents & POLLIN)) {
+      char drained[64];
+      [[maybe_unused]] auto n = ::read(stop_pipe_[0], drained, sizeof drained);
+    }
+    if (reload_.exchange(false) && reloader_) reloader_(*this);
+    if (ready < 0) continue;
     for (std::size_t i = 1; i < fds.size() && !stop_requested(); ++i) {
       if (fds[i].revents & POLLIN) accept_on(*listeners_[i - 1]);
     }

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,6 +52,14 @@ class Server {
   bool run();
   // Async-signal-safe.
   void request_stop();
+  // Async-signal-safe (SIGHUP): run() calls the reloader set below, on its own thread.
+  void request_reload();
+  // Called by run() after request_reload(); it typically loads the lab again and calls reload().
+  void set_reloader(std::function<void(Server&)> reloader) { reloader_ = std::move(reloader); }
+  // Replaces what the lab's devices serve (config, extra commands, NETCONF config), matched by
+  // name; everything else (ports, keys, users, faults) stays as started. Sessions already open
+  // keep what they started with. Returns how many devices were updated.
+  std::size_t reload(const Lab& lab);
   bool stop_requested() const { return stop_.load(); }
   std::size_t refused_commands() const { return audit_.refused_count(); }
   const AuditLog& audit_log() const { return audit_; }
@@ -74,6 +83,8 @@ class Server {
   std::vector<std::unique_ptr<Listener>> listeners_;
   AuditLog audit_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> reload_{false};
+  std::function<void(Server&)> reloader_;
   int stop_pipe_[2] = {-1, -1};
   std::atomic<unsigned> session_ids_{0};
 
