@@ -73,6 +73,17 @@ struct DeviceEntry {
   std::vector<std::string> groups;
 };
 
+// The groups of a device as docs/serve.md describes them: "platform:<platform>" (when known)
+// and "<label>:<value>" for each inventory label. `labels` is any map of string to string.
+template <class LabelMap>
+std::vector<std::string> device_groups(std::string_view platform, const LabelMap& labels) {
+  std::vector<std::string> groups;
+  if (!platform.empty()) groups.push_back("platform:" + std::string(platform));
+  for (const auto& [key, value] : labels)
+    groups.push_back(std::string(key) + ":" + std::string(value));
+  return groups;
+}
+
 struct ScheduleOptions {
   Millis interval = std::chrono::minutes(15);
   double jitter = 0.1;  // fraction of the interval, in [0, 1)

@@ -206,7 +206,8 @@ void SyslogListener::start() {
     socket.set_option(ip::v6_only(false), error);
     error = {};
   }
-  if (!error) socket.set_option(ip::udp::socket::reuse_address(true), error);
+  // No SO_REUSEADDR: on UDP it would let a second daemon bind the same port and split the
+  // messages silently; a port in use must be an error.
   if (!error) socket.bind(impl_->endpoint, error);
   if (error) {
     boost::system::error_code ignored;

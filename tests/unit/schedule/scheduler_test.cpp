@@ -58,6 +58,13 @@ TEST_CASE("offsets are stable per name and spread over the interval", "[schedule
   CHECK(sched::stable_hash("core1") != sched::stable_hash("core2"));
 }
 
+TEST_CASE("a device's groups are its platform and its labels", "[schedule]") {
+  const std::map<std::string, std::string> labels{{"site", "par1"}, {"role", "edge"}};
+  CHECK(sched::device_groups("cisco_iosxr", labels) ==
+        std::vector<std::string>{"platform:cisco_iosxr", "role:edge", "site:par1"});
+  CHECK(sched::device_groups("", std::map<std::string, std::string>{}).empty());
+}
+
 TEST_CASE("bad schedule options are refused by name", "[schedule]") {
   auto refused = [](auto edit) {
     sched::ScheduleOptions options = fast_options();

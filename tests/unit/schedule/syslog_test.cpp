@@ -277,6 +277,15 @@ TEST_CASE("listen addresses parse with clear errors", "[syslog]") {
                     Catch::Contains("core1.example.net"));
 }
 
+TEST_CASE("a port in use is an error naming the address", "[syslog]") {
+  boost::asio::io_context io;
+  sched::SyslogListener first(io, {"127.0.0.1:0", 1s, {}}, {});
+  first.start();
+  const std::string taken = "127.0.0.1:" + std::to_string(first.local_endpoint().port());
+  sched::SyslogListener second(io, {taken, 1s, {}}, {});
+  CHECK_THROWS_WITH(second.start(), Catch::Contains(taken));
+}
+
 TEST_CASE("every vendor message over UDP triggers a run of its device", "[syslog]") {
   ListenerRig rig(20ms);
   std::size_t expected = 0;
