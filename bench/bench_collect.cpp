@@ -25,6 +25,7 @@
 #include <map>
 #include <netaudit/collectors/collect.hpp>
 #include <netaudit/collectors/profile.hpp>
+#include <netaudit/secrets/redaction.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -196,6 +197,10 @@ int main(int argc, char** argv) {
     }
     nc::CollectOptions options;
     options.known_hosts = devsim.known_hosts;
+    // A throwaway key: the benchmark measures collection, not key storage.
+    options.redaction_key = std::make_shared<const netaudit::secrets::RedactionKey>(
+        netaudit::secrets::RedactionKey::from_bytes(
+            std::string(netaudit::secrets::RedactionKey::kSize, 'b')));
     options.connect_timeout = std::chrono::seconds(30);
     options.command_timeout = std::chrono::seconds(30);
     options.job_timeout = std::chrono::seconds(120);

@@ -8,6 +8,7 @@
 #include "compiled_profile.hpp"
 #include "netaudit/collectors/cli_driver.hpp"
 #include "netaudit/collectors/netconf_client.hpp"
+#include "netaudit/collectors/normalise.hpp"
 #include "netaudit/collectors/ssh_session.hpp"
 
 namespace netaudit::collectors {
@@ -56,6 +57,14 @@ CollectResult collect_config(const DeviceTarget& target, const Profile& profile,
     if (!profile.compiled)
       throw CollectError(ErrorKind::profile_error,
                          "profile '" + profile.platform + "' was not loaded with load_profile()");
+    // Built before connecting: a missing key or a bad rule file costs the device nothing.
+    std::optional<Normaliser> normaliser;
+    if (options.normalise) {
+      if (!options.redaction_key)
+        throw CollectError(ErrorKind::profile_error,
+                           "no redaction key: the collected config cannot be redacted");
+      normaliser.emplace(profile, options.redaction_key);
+    }
     session.emplace(session_target, options);
     try {
       session->connect(Deadline::after(options.connect_timeout).min(job));
@@ -78,7 +87,7 @@ CollectResult collect_config(const DeviceTarget& target, const Profile& profile,
       result.raw = driver.fetch_config(options.command_timeout, job);
       driver.close();
     }
-    if (options.normalise) result.normalised = profile.compiled->normaliser->normalise(result.raw);
+    if (normaliser) result.normalised = normaliser->normalise(result.raw);
   } catch (const NetconfRpcError& error) {
     result.error = ErrorKind::rpc_error;
     result.message = error.what();

@@ -6,7 +6,6 @@
 #include <memory>
 #include <vector>
 
-#include "netaudit/collectors/normalise.hpp"
 #include "netaudit/collectors/profile.hpp"
 
 namespace netaudit::collectors {
@@ -16,7 +15,6 @@ struct CompiledProfile {
   std::unique_ptr<re2::RE2> more;                  // partial match against the tail
   std::unique_ptr<re2::RE2> prompt_context;        // full match of the line above the prompt
   std::unique_ptr<re2::RE2> end_marker;            // multi-line search; null when none
-  std::shared_ptr<const Normaliser> normaliser;    // common + profile patterns
 };
 
 // Builds the compiled side; throws CollectError(profile_error) naming `where` and the pattern.

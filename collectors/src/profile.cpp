@@ -165,13 +165,6 @@ std::shared_ptr<const CompiledProfile> compile_profile(const Profile& profile,
     compiled->end_marker = compile("(?m)" + profile.end_marker, where, "end_marker");
   for (const std::string& pattern : profile.volatile_patterns)
     compile(pattern, where, "volatile");
-  for (const std::string& pattern : profile.secret_patterns) {
-    auto regex = compile(pattern, where, "secret");
-    if (regex->NumberOfCapturingGroups() < 1)
-      throw CollectError(ErrorKind::profile_error, where + ": secret pattern '" + pattern +
-                                                       "' needs a capture group around the secret");
-  }
-  compiled->normaliser = std::make_shared<Normaliser>(profile);
   return compiled;
 }
 
@@ -213,7 +206,11 @@ Profile load_profile(const std::filesystem::path& file) {
     profile.end_marker = read_string(root, "end_marker", "");
     profile.username_suffix = read_string(root, "username_suffix", "");
     profile.volatile_patterns = read_string_list(root, "volatile", where);
-    profile.secret_patterns = read_string_list(root, "secrets", where);
+    if (root["secrets"])
+      throw CollectError(ErrorKind::profile_error,
+                         where + ":" + std::to_string(root["secrets"].Mark().line + 1) +
+                             ": 'secrets' moved to secrets/rules/" + profile.platform +
+                             ".yaml (one redaction for collection, evidence and the store)");
   } catch (const YAML::Exception& error) {
     throw CollectError(ErrorKind::profile_error,
                        where + ":" + std::to_string(error.mark.line + 1) + ": " + error.msg);

@@ -2,6 +2,7 @@
 // it (volatile lines removed, secrets redacted) and print it or write it to a file.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -10,6 +11,7 @@
 #include "netaudit/collectors/errors.hpp"
 #include "netaudit/collectors/inventory.hpp"
 #include "netaudit/collectors/profile.hpp"
+#include "netaudit/secrets/redaction.hpp"
 
 namespace netaudit::cli {
 namespace {
@@ -76,6 +78,7 @@ struct CollectCliOptions {
   std::size_t max_bytes = 64u << 20;
   std::string netconf_filter_file;
   std::string kex, host_key_algorithms, ciphers, macs;
+  std::string redaction_key;  // empty: the per-user default (RedactionKey::default_path)
 };
 
 std::chrono::milliseconds seconds_to_ms(double seconds) {
@@ -173,7 +176,15 @@ int run_collect(const CollectCliOptions& options) {
   nc::Profile profile;
   try {
     profile = nc::load_profile_by_name(target.platform);
+    const std::filesystem::path key_file = options.redaction_key.empty()
+                                               ? secrets::RedactionKey::default_path()
+                                               : std::filesystem::path(options.redaction_key);
+    collect.redaction_key = std::make_shared<const secrets::RedactionKey>(
+        secrets::RedactionKey::load_or_create(key_file));
   } catch (const nc::CollectError& error) {
+    std::cerr << "netaudit collect: " << error.what() << '\n';
+    return kExitUsage;
+  } catch (const secrets::KeyError& error) {
     std::cerr << "netaudit collect: " << error.what() << '\n';
     return kExitUsage;
   }
@@ -245,6 +256,10 @@ void add_collect_command(CLI::App& app, int& exit_code) {
   command->add_option("--hostkey-algorithms", options->host_key_algorithms, "Host key algorithms");
   command->add_option("--ciphers", options->ciphers, "Ciphers");
   command->add_option("--macs", options->macs, "MAC algorithms");
+  command->add_option("--redaction-key", options->redaction_key,
+                      "Key file of the redaction markers (32 bytes, mode 0600; created when "
+                      "absent). Default: $XDG_STATE_HOME/netaudit/redaction.key or "
+                      "~/.local/state/netaudit/redaction.key");
   command->callback([options, &exit_code] { exit_code = run_collect(*options); });
 }
 

@@ -12,18 +12,48 @@
 
 #include "netaudit/collectors/normalise.hpp"
 #include "netaudit/collectors/profile.hpp"
+#include "test_key.hpp"
 #include "test_paths.hpp"
 
 using namespace netaudit::collectors;
 
-TEST_CASE("sha256 and the redaction marker") {
-  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  CHECK(redaction_marker("abc") == "<redacted:sha256:ba7816bf>");
+namespace {
+// The key every normaliser of this file uses (netaudit::test::redaction_key).
+std::string redaction_marker(std::string_view secret) {
+  return netaudit::test::marker(secret);
+}
+
+// The readable scheme prefix of a secret value that redaction keeps (`$6$`, FortiOS `SH2`,
+// Huawei `%^%#`), as secrets/rules/common.yaml's keep_prefixes say.
+std::size_t scheme_prefix(std::string_view value) {
+  static const re2::RE2 prefix(
+      R"((\$(?:0|1|2[abxy]?|5|6|7|8|9|1a|1c)\$|SH2|AK1|%\^%#|%@%@|%\$%\$))");
+  re2::StringPiece match;
+  if (!prefix.Match(value, 0, value.size(), re2::RE2::ANCHOR_START, &match, 1)) return 0;
+  return match.size();
+}
+
+// What a secret value becomes: its scheme prefix, then the marker of the rest (a Huawei
+// cipher keeps its closing delimiter too).
+std::string masked_form(std::string_view secret) {
+  const std::size_t keep = scheme_prefix(secret);
+  std::size_t end = secret.size();
+  if (keep > 0 && secret.front() == '%' && secret.size() >= 2 * keep &&
+      secret.ends_with(secret.substr(0, keep)))
+    end -= keep;
+  return std::string(secret.substr(0, keep)) + redaction_marker(secret.substr(keep, end - keep)) +
+         std::string(secret.substr(end));
+}
+}  // namespace
+
+TEST_CASE("the redaction marker is keyed and changes with the secret") {
   CHECK(redaction_marker("cisco123") != redaction_marker("cisco124"));
+  CHECK(redaction_marker("abc").starts_with("redacted-"));
+  CHECK(redaction_marker("abc").size() == std::string("redacted-").size() + 16);
 }
 
 TEST_CASE("secrets of every kind are redacted - and a changed secret changes the marker") {
-  const Normaliser normaliser;
+  const Normaliser normaliser(netaudit::test::redaction_key());
   struct Case {
     const char* line;
     const char* secret;
@@ -64,7 +94,7 @@ TEST_CASE("secrets of every kind are redacted - and a changed secret changes the
     INFO(c.line);
     const std::string out = normaliser.redact(std::string(c.line) + "\n");
     CHECK(out.find(c.secret) == std::string::npos);
-    CHECK(out.find("<redacted:sha256:") != std::string::npos);
+    CHECK(out.find("redacted-") != std::string::npos);
     // The same line with a different secret gives a different marker.
     std::string changed = c.line;
     const std::size_t at = changed.find(c.secret);
@@ -79,7 +109,7 @@ TEST_CASE("secrets of every kind are redacted - and a changed secret changes the
 }
 
 TEST_CASE("non-secret lines are left alone") {
-  const Normaliser normaliser;
+  const Normaliser normaliser(netaudit::test::redaction_key());
   for (const char* line :
        {"service password-encryption", "no enable password", "security passwords min-length 8",
         "authentication-order [ radius password ];", "neighbor 10.0.0.2 send-community extended",
@@ -93,7 +123,7 @@ TEST_CASE("non-secret lines are left alone") {
 }
 
 TEST_CASE("PEM private keys are redacted as a block") {
-  const Normaliser normaliser;
+  const Normaliser normaliser(netaudit::test::redaction_key());
   const std::string text =
       "crypto key\n    set private-key \"-----BEGIN ENCRYPTED PRIVATE "
       "KEY-----\nMIIFHzBJBgkqhkiG9w0BBQ0w\nPFSqHc3Ah1XA==\n-----END ENCRYPTED PRIVATE "
@@ -102,7 +132,7 @@ TEST_CASE("PEM private keys are redacted as a block") {
   CHECK(out.find("MIIFHzBJBgkqhkiG9w0BBQ0w") == std::string::npos);
   CHECK(out.find("PFSqHc3Ah1XA==") == std::string::npos);
   CHECK(out.find("next\n") != std::string::npos);
-  CHECK(out.find("<redacted:sha256:") != std::string::npos);
+  CHECK(out.find("redacted-") != std::string::npos);
 }
 
 namespace {
@@ -123,7 +153,7 @@ std::string with_markers(std::string text, const std::vector<Redaction>& redacti
     std::string replaced = r.fragment;
     const std::size_t secret_at = replaced.find(r.secret);
     REQUIRE(secret_at != std::string::npos);
-    replaced.replace(secret_at, r.secret.size(), redaction_marker(r.secret));
+    replaced.replace(secret_at, r.secret.size(), masked_form(r.secret));
     text.replace(at, r.fragment.size(), replaced);
   }
   return text;
@@ -147,7 +177,8 @@ TEST_CASE("FortiOS: SNMP community names are redacted, other `set name` lines ar
                              "SGVscGRlc2tQYXNzd29yZEJsb2JBQkNERUZH"}});
   // The block-scoped rule is common: with or without the FortiOS profile.
   for (const Normaliser& normaliser :
-       {Normaliser(load_profile_by_name("fortinet_fortios")), Normaliser()}) {
+       {Normaliser(load_profile_by_name("fortinet_fortios"), netaudit::test::redaction_key()),
+        Normaliser(netaudit::test::redaction_key())}) {
     NormaliseStats stats;
     const std::string out = normaliser.redact(config, &stats);
     CHECK(out == expected);
@@ -166,7 +197,8 @@ TEST_CASE("FortiOS: SNMP community names are redacted, other `set name` lines ar
 }
 
 TEST_CASE("FortiOS: the community block is found inside `config global`, and only there") {
-  const Normaliser normaliser(load_profile_by_name("fortinet_fortios"));
+  const Normaliser normaliser(load_profile_by_name("fortinet_fortios"),
+                              netaudit::test::redaction_key());
   const std::string config =
       "config global\n"
       "config system snmp community\n"
@@ -201,7 +233,8 @@ TEST_CASE("FortiOS: the community block is found inside `config global`, and onl
 }
 
 TEST_CASE("FortiOS: a community block inside a quoted script body has escaped quotes") {
-  const Normaliser normaliser(load_profile_by_name("fortinet_fortios"));
+  const Normaliser normaliser(load_profile_by_name("fortinet_fortios"),
+                              netaudit::test::redaction_key());
   const std::string config =
       "config system auto-script\n"
       "    edit \"snmp-setup\"\n"
@@ -232,7 +265,8 @@ TEST_CASE("RouterOS: /snmp community names are redacted, other `name=` values ar
                             {"name=V3n4me", "V3n4me"},
                             {"trap-community=Tr4pC0mm", "Tr4pC0mm"}});
   for (const Normaliser& normaliser :
-       {Normaliser(load_profile_by_name("mikrotik_routeros")), Normaliser()}) {
+       {Normaliser(load_profile_by_name("mikrotik_routeros"), netaudit::test::redaction_key()),
+        Normaliser(netaudit::test::redaction_key())}) {
     NormaliseStats stats;
     const std::string out = normaliser.redact(config, &stats);
     CHECK(out == expected);
@@ -249,7 +283,8 @@ TEST_CASE("RouterOS: /snmp community names are redacted, other `name=` values ar
 }
 
 TEST_CASE("RouterOS: one-line, slash-path and wrapped /snmp community commands") {
-  const Normaliser normaliser(load_profile_by_name("mikrotik_routeros"));
+  const Normaliser normaliser(load_profile_by_name("mikrotik_routeros"),
+                              netaudit::test::redaction_key());
   const std::string config =
       "/interface list\n"
       "/snmp community add addresses=192.0.2.0/24 name=OneL1ner\n"
@@ -285,9 +320,10 @@ namespace {
 // Every profile's normaliser and the common one.
 std::vector<std::pair<std::string, Normaliser>> all_normalisers() {
   std::vector<std::pair<std::string, Normaliser>> normalisers;
-  normalisers.emplace_back("(common)", Normaliser());
+  normalisers.emplace_back("(common)", Normaliser(netaudit::test::redaction_key()));
   for (const std::string& platform : available_platforms())
-    normalisers.emplace_back(platform, Normaliser(load_profile_by_name(platform)));
+    normalisers.emplace_back(
+        platform, Normaliser(load_profile_by_name(platform), netaudit::test::redaction_key()));
   return normalisers;
 }
 }  // namespace
@@ -376,14 +412,14 @@ TEST_CASE("public and private are still redacted where they are not a community 
   };
   // The common patterns replace exactly the value; a profile may redact more of the line (the
   // ASA profile takes the quotes too), but never leaves the value.
-  const Normaliser common;
+  const Normaliser common(netaudit::test::redaction_key());
   for (const Case& c : cases) {
     INFO(c.line);
     std::string expected = c.line;
     for (const std::string& secret : c.secrets) {
       const std::size_t at = expected.find(secret);
       REQUIRE(at != std::string::npos);
-      expected.replace(at, secret.size(), redaction_marker(secret));
+      expected.replace(at, secret.size(), masked_form(secret));
     }
     CHECK(common.redact(c.line) == expected);
   }
@@ -775,24 +811,26 @@ TEST_CASE(
     INFO(snippet.platform);
     // The common patterns: exactly these values, every other line unchanged.
     NormaliseStats stats;
-    CHECK(Normaliser().redact(snippet.config, &stats) ==
+    CHECK(Normaliser(netaudit::test::redaction_key()).redact(snippet.config, &stats) ==
           with_markers(snippet.config, snippet.redactions));
     CHECK(stats.secrets_redacted == snippet.redactions.size());
     // The platform's profile: the same markers (its own patterns may redact more, such as the
     // SR OS profiles' any `community "X"`, BGP communities included).
     for (const std::string& profile : snippet.profiles) {
       INFO("through " << profile);
-      const std::string out = Normaliser(load_profile_by_name(profile)).redact(snippet.config);
+      const std::string out =
+          Normaliser(load_profile_by_name(profile), netaudit::test::redaction_key())
+              .redact(snippet.config);
       for (const Redaction& redaction : snippet.redactions) {
         CHECK(out.find(redaction.secret) == std::string::npos);
-        CHECK(out.find(redaction_marker(redaction.secret)) != std::string::npos);
+        CHECK(out.find(masked_form(redaction.secret)) != std::string::npos);
       }
     }
   }
 }
 
 TEST_CASE("XML community names: comments, CDATA, tags across lines, prefixes, markers") {
-  const Normaliser normaliser;
+  const Normaliser normaliser(netaudit::test::redaction_key());
   const std::string config =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<junos:snmp\n"
@@ -824,7 +862,7 @@ TEST_CASE("XML community names: comments, CDATA, tags across lines, prefixes, ma
 }
 
 TEST_CASE("IOS: a community named ro or rw is not read as the Netgear access word") {
-  const Normaliser normaliser;
+  const Normaliser normaliser(netaudit::test::redaction_key());
   CHECK(normaliser.redact("snmp-server community ro RO\n") ==
         "snmp-server community " + redaction_marker("ro") + " RO\n");
   CHECK(normaliser.redact("snmp-server community rw RW 10\n") ==
@@ -837,17 +875,19 @@ TEST_CASE("FortiOS SNMPv3 user passwords are redacted, ENC or plain") {
   const std::string user =
       "config system snmp user\n    edit \"nms\"\n        set auth-pwd ENC QmxvYjEyMzQ1Njc4\n"
       "        set priv-pwd Pl4inPriv\n    next\nend\n";
-  const Normaliser fortios(load_profile_by_name("fortinet_fortios"));
+  const Normaliser fortios(load_profile_by_name("fortinet_fortios"),
+                           netaudit::test::redaction_key());
   const std::string out = fortios.redact(user);
   CHECK(out ==
         with_markers(user, {{"QmxvYjEyMzQ1Njc4", "QmxvYjEyMzQ1Njc4"}, {"Pl4inPriv", "Pl4inPriv"}}));
   // Without the profile, the ENC blob is still caught by the common `ENC ...` rule.
-  CHECK(Normaliser().redact(user).find("QmxvYjEyMzQ1Njc4") == std::string::npos);
+  CHECK(Normaliser(netaudit::test::redaction_key()).redact(user).find("QmxvYjEyMzQ1Njc4") ==
+        std::string::npos);
 }
 
 TEST_CASE("volatile lines are removed per profile") {
   const Profile ios = load_profile_by_name("cisco_ios");
-  const Normaliser normaliser(ios);
+  const Normaliser normaliser(ios, netaudit::test::redaction_key());
   const std::string config =
       "Building configuration...\n\nCurrent configuration : 1234 bytes\n"
       "! Last configuration change at 10:00:01 UTC Mon Jan 1 2024 by admin\n"
@@ -858,14 +898,14 @@ TEST_CASE("volatile lines are removed per profile") {
   CHECK(out == "\n!\nversion 15.2\nhostname r1\nend\n");
   CHECK(stats.volatile_lines_removed == 5);
 
-  const Normaliser nxos(load_profile_by_name("cisco_nxos"));
+  const Normaliser nxos(load_profile_by_name("cisco_nxos"), netaudit::test::redaction_key());
   CHECK(nxos.normalise(
             "!Command: show running-config\n!Time: Mon Jan  1 10:00:00 2024\nfeature ssh\n") ==
         "!Command: show running-config\nfeature ssh\n");
-  const Normaliser junos(load_profile_by_name("juniper_junos"));
+  const Normaliser junos(load_profile_by_name("juniper_junos"), netaudit::test::redaction_key());
   CHECK(junos.normalise("## Last commit: 2024-01-01 10:00:00 UTC by admin\nversion 21.4R1;\n") ==
         "version 21.4R1;\n");
-  const Normaliser ros(load_profile_by_name("mikrotik_routeros"));
+  const Normaliser ros(load_profile_by_name("mikrotik_routeros"), netaudit::test::redaction_key());
   CHECK(ros.normalise("# 2024-01-01 10:00:00 by RouterOS 7.12\n# software id = ABCD\n") ==
         "# software id = ABCD\n");
   // CRLF in, LF out.
@@ -1047,7 +1087,8 @@ bool is_well_known_marker(std::string_view value) {
 // Fine after redaction: a marker, empty, masked ("*****"), or an encryption type ("5").
 bool is_placeholder(std::string_view value) {
   if (!value.empty() && (value.front() == '"' || value.front() == '\'')) value.remove_prefix(1);
-  if (value.rfind("<redacted:sha256:", 0) == 0) return true;
+  value.remove_prefix(scheme_prefix(value));
+  if (value.rfind("redacted", 0) == 0) return true;
   // The detectors are deliberately naive: a qualifier word may be taken for the value.
   for (std::string_view word : {"sha512", "encrypted", "md5", "cipher", "0", "7"})
     if (value == word) return true;
@@ -1130,7 +1171,9 @@ TEST_CASE("the corpus detectors would catch every community form left in clear")
     INFO(snippet.platform);
     std::vector<std::string> found;
     for (const bool redacted : {false, true}) {
-      const std::string text = redacted ? Normaliser().redact(snippet.config) : snippet.config;
+      const std::string text =
+          redacted ? Normaliser(netaudit::test::redaction_key()).redact(snippet.config)
+                   : snippet.config;
       LeakDetector detector;
       std::istringstream lines(text);
       std::string line;
@@ -1214,9 +1257,10 @@ TEST_CASE("Junos passwords and keys are redacted in set, brace and XML forms") {
   };
   const std::string expected = with_markers(config, redactions);
   NormaliseStats stats;
-  CHECK(Normaliser().redact(config, &stats) == expected);
+  CHECK(Normaliser(netaudit::test::redaction_key()).redact(config, &stats) == expected);
   CHECK(stats.secrets_redacted == redactions.size());
-  CHECK(Normaliser(load_profile_by_name("juniper_junos")).redact(config) == expected);
+  CHECK(Normaliser(load_profile_by_name("juniper_junos"), netaudit::test::redaction_key())
+            .redact(config) == expected);
   // The independent detectors find every one of them in the input, and none in the output.
   for (const Redaction& redaction : redactions) {
     INFO(redaction.secret);
@@ -1231,11 +1275,12 @@ TEST_CASE("corpus: after redaction no known secret pattern remains - other lines
     WARN("corpus not found (../shared/corpus or $NETAUDIT_CORPUS): skipping");
     return;
   }
-  const Normaliser common;
+  const Normaliser common(netaudit::test::redaction_key());
   // Files of a platform with a profile also go through that profile's own patterns.
   std::map<std::string, Normaliser> by_platform;
   for (const std::string& platform : available_platforms())
-    by_platform.emplace(platform, Normaliser(load_profile_by_name(platform)));
+    by_platform.emplace(
+        platform, Normaliser(load_profile_by_name(platform), netaudit::test::redaction_key()));
   std::size_t files = 0;
   std::size_t redactions = 0;
   std::size_t leaks = 0;
@@ -1285,7 +1330,7 @@ TEST_CASE("corpus: after redaction no known secret pattern remains - other lines
       std::size_t cursor = 0;
       bool ok = true;
       while (cursor <= after.size()) {
-        const std::size_t marker = after.find("<redacted:sha256:", cursor);
+        const std::size_t marker = after.find("redacted-", cursor);
         const std::string piece =
             after.substr(cursor, marker == std::string::npos ? std::string::npos : marker - cursor);
         const std::size_t found = before.find(piece, pos);
@@ -1295,7 +1340,7 @@ TEST_CASE("corpus: after redaction no known secret pattern remains - other lines
         }
         pos = found + piece.size();
         if (marker == std::string::npos) break;
-        cursor = after.find('>', marker) + 1;
+        cursor = marker + redaction_marker("").size();
       }
       if (!ok)
         FAIL_CHECK(entry.path().string() << ":" << line_no << ": line changed beyond redaction: "

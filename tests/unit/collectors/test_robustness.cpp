@@ -9,6 +9,7 @@
 #include "netaudit/collectors/netconf_client.hpp"
 #include "netaudit/collectors/normalise.hpp"
 #include "netaudit/collectors/profile.hpp"
+#include "test_key.hpp"
 
 using namespace netaudit::collectors;
 
@@ -63,7 +64,7 @@ TEST_CASE("prompt matching - output cleaning and normalisation survive random te
   for (const std::string& platform : available_platforms()) {
     const Profile profile = load_profile_by_name(platform);
     const PromptMatcher prompts(profile);
-    const Normaliser normaliser(profile);
+    const Normaliser normaliser(profile, netaudit::test::redaction_key());
     for (int round = 0; round < 300; ++round) {
       const std::string raw = random_bytes(rng, rng() % 400, alphabet);
       (void)prompts.at_prompt(raw);

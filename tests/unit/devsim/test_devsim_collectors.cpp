@@ -14,6 +14,7 @@
 #include <string>
 
 #include "devsim_fixture.hpp"
+#include "test_key.hpp"
 #include "test_paths.hpp"
 
 using namespace netaudit::test;
@@ -79,6 +80,7 @@ nc::DeviceTarget target_for(const DevsimLab& lab, const LabDevice& device,
 nc::CollectOptions quick_options(const DevsimLab& lab) {
   nc::CollectOptions options;
   options.known_hosts = lab.devsim->known_hosts();
+  options.redaction_key = netaudit::test::redaction_key();
   options.connect_timeout = milliseconds(5000);
   options.command_timeout = milliseconds(3000);
   options.job_timeout = milliseconds(15000);
@@ -113,7 +115,8 @@ void check_platform_fetch(const DevsimLab& lab, const std::string& platform) {
   INFO(result.message);
   REQUIRE(result.ok());
   CHECK(result.raw == expected);
-  CHECK(result.normalised == nc::Normaliser(profile).normalise(expected));
+  CHECK(result.normalised ==
+        nc::Normaliser(profile, netaudit::test::redaction_key()).normalise(expected));
   CHECK(result.host_key_fingerprint.starts_with("SHA256:"));
 }
 
@@ -145,7 +148,7 @@ TEST_CASE("NETCONF get-config from devsim - chunked and end-of-message framing",
     // The SNMP community (<snmp><community><name>) comes back as a marker, never in clear.
     CHECK(result.raw.find("<name>N0tPublic</name>") != std::string::npos);
     CHECK(result.normalised.find("N0tPublic") == std::string::npos);
-    CHECK(result.normalised.find("<name>" + nc::redaction_marker("N0tPublic") + "</name>") !=
+    CHECK(result.normalised.find("<name>" + netaudit::test::marker("N0tPublic") + "</name>") !=
           std::string::npos);
     CHECK(result.normalised.find("<name>10.0.16.1/30</name>") != std::string::npos);
     const bool has_11 = std::find(result.capabilities.begin(), result.capabilities.end(),

@@ -1,27 +1,28 @@
-// Normalisation of a fetched config so that a diff means a real change: volatile lines removed
-// (timestamps, uptime, "Last configuration change at"), secrets replaced by a marker that keeps
-// a short hash, "<redacted:sha256:1a2b3c4d>", so a changed secret still shows as a change
-// without revealing it.
+// Normalisation of a fetched config into the text netaudit stores, diffs and audits: volatile
+// lines removed (timestamps, uptime, "Last configuration change at"), so that a diff means a
+// real change, and secrets masked by the one redaction (netaudit/secrets/redaction.hpp): each
+// secret's bytes become a keyed marker, `redacted-1a2b3c4d5e6f7a8b`, so a changed secret still
+// shows as a change without revealing it.
+//
+// Auditing the normalised text gives the same verdict on every control as auditing the raw
+// text (tests/unit/secrets); evidence line numbers then refer to the normalised text.
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "netaudit/collectors/profile.hpp"
+#include "netaudit/secrets/redaction.hpp"
 
 namespace netaudit::collectors {
 
-// "<redacted:sha256:XXXXXXXX>": the first 8 hex digits of SHA-256 of the secret.
-std::string redaction_marker(std::string_view secret);
-// Lower-case hex SHA-256 (64 digits).
-std::string sha256_hex(std::string_view data);
+using secrets::RedactionKey;
 
-// The common secret and volatile patterns that apply to every platform, on top of the
-// profile's own (RE2 syntax; secret patterns have one or more capture groups = the secret).
-const std::vector<std::string>& common_secret_patterns();
+// The volatile patterns that apply to every platform, on top of the profile's own (RE2).
 const std::vector<std::string>& common_volatile_patterns();
 
 struct NormaliseStats {
@@ -31,18 +32,29 @@ struct NormaliseStats {
 
 class Normaliser {
  public:
-  // Common patterns only.
-  Normaliser();
-  // Common patterns plus the profile's.
-  explicit Normaliser(const Profile& profile);
+  // Common volatile patterns, common secret rules. Throws std::invalid_argument without a key.
+  explicit Normaliser(std::shared_ptr<const RedactionKey> key);
+  // The profile's volatile patterns and the secret rules of its platform
+  // (secrets/rules/<platform>.yaml).
+  Normaliser(const Profile& profile, std::shared_ptr<const RedactionKey> key);
+  // For a platform known by name only (the file transport: detected from the content). Uses
+  // <profile_dir>/<platform>.yaml when there is one; a platform without a collector profile
+  // (netconf, a platform netaudit audits but does not collect) gets the common volatile
+  // patterns and the secret rules of that platform. Throws CollectError(profile_error) for a
+  // bad name or a broken profile.
+  static Normaliser for_platform(std::string_view platform, std::shared_ptr<const RedactionKey> key,
+                                 const std::filesystem::path& profile_dir = default_profile_dir());
   ~Normaliser();
   Normaliser(Normaliser&&) noexcept;
   Normaliser& operator=(Normaliser&&) noexcept;
 
-  // remove_volatile + redact; line endings become "\n".
+  // remove_volatile + redact: the text to store. Line endings become "\n".
   std::string normalise(std::string_view config, NormaliseStats* stats = nullptr) const;
   std::string remove_volatile(std::string_view config, NormaliseStats* stats = nullptr) const;
+  // Line-preserving: the same lines, each secret replaced by its marker; endings become "\n".
   std::string redact(std::string_view config, NormaliseStats* stats = nullptr) const;
+  // The marker this normaliser writes for `secret`.
+  std::string marker(std::string_view secret) const;
 
  private:
   struct Impl;

@@ -47,10 +47,10 @@ struct Profile {
   std::string end_marker;
   // Appended to the SSH user name (RouterOS "+ct511w4098h": no colours, wide terminal).
   std::string username_suffix;
-  // Normalisation: RE2 patterns (multi-line mode); a volatile pattern drops each whole line it
-  // matches; a secret pattern's capture groups are replaced by a hashed redaction marker.
+  // Normalisation: a volatile pattern (RE2) drops each whole line it matches. The secret rules
+  // of a platform are not here but in secrets/rules/<platform>.yaml (netaudit_secrets), shared
+  // with the policy engine's evidence; a profile with a `secrets:` key is refused.
   std::vector<std::string> volatile_patterns;
-  std::vector<std::string> secret_patterns;
 
   std::shared_ptr<const CompiledProfile> compiled;  // set by load_profile(); never null after
 };

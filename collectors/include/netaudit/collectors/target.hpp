@@ -6,8 +6,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+
+namespace netaudit::secrets {
+class RedactionKey;
+}
 
 namespace netaudit::collectors {
 
@@ -65,6 +70,9 @@ struct CollectOptions {
   std::chrono::milliseconds job_timeout{120'000};     // the whole collection, hard
   std::size_t max_output_bytes = 64u << 20;           // cap on everything read from the device
   bool normalise = true;                              // fill CollectResult::normalised
+  // The key of the redaction markers; required when `normalise` (a missing key is a
+  // profile_error). RedactionKey::load_or_create(RedactionKey::default_path()) on the CLI.
+  std::shared_ptr<const secrets::RedactionKey> redaction_key;
   // NETCONF only: datastore and an optional subtree filter (the XML inside <filter>).
   std::string netconf_datastore = "running";
   std::string netconf_subtree_filter;
