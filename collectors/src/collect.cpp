@@ -48,8 +48,9 @@ CollectResult collect_config(const DeviceTarget& target, const Profile& profile,
     if (target.transport == Transport::file) {
       result.raw = read_config_file(target.path, options.max_output_bytes);
       result.bytes_received = result.raw.size();
-      if (options.normalise && profile.compiled)
-        result.normalised = profile.compiled->normaliser->normalise(result.raw);
+      // A file's platform may be unknown until it is detected: then the caller normalises.
+      if (options.normalise && profile.compiled && options.redaction_key)
+        result.normalised = Normaliser(profile, options.redaction_key).normalise(result.raw);
       result.elapsed =
           std::chrono::duration_cast<std::chrono::milliseconds>(Deadline::Clock::now() - started);
       return result;
