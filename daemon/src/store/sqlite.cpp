@@ -44,6 +44,10 @@ Statement& Statement::bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
+  return value.has_value() ? bind(index, *value) : bind_null(index);
+}
+
 Statement& Statement::bind_null(int index) {
   if (int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) fail(rc);
   return *this;

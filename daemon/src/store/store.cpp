@@ -69,6 +69,14 @@ std::vector<EvidenceLine> evidence_lines(std::string_view text) {
   return lines;
 }
 
+void read_counts(std::string_view json_text, std::map<std::string, int, std::less<>>& counts) {
+  const auto parsed = parse_json_text(json_text, nlohmann::json::object());
+  if (!parsed.is_object()) return;
+  for (const auto& [key, value] : parsed.items()) {
+    if (value.is_number_integer()) counts[key] = value.get<int>();
+  }
+}
+
 std::string verdict_name(policy::Verdict verdict) {
   return std::string(policy::to_string(verdict));
 }
@@ -336,10 +344,16 @@ struct Store::Impl {
   // Writes the results of `version_id` (only the rows that changed when the version already had
   // results) and moves the device's control transitions. Per-control events go to `events` in
   // collection mode, counts to `flips` in policy-change mode.
-  void write_results(const std::string& device, std::int64_t device_id, std::int64_t version_id,
-                     const std::vector<policy::Finding>& findings, std::string_view policy_version,
-                     TimestampMs now, ResultsMode mode, std::vector<Event>& events,
-                     std::map<std::string, FlipCounts, std::less<>>& flips) {
+  struct ResultCounts {
+    std::string verdict_counts;       // JSON {"pass": n, ...}
+    std::string failing_by_severity;  // JSON {"high": n, ...}
+  };
+
+  ResultCounts write_results(const std::string& device, std::int64_t device_id,
+                             std::int64_t version_id, const std::vector<policy::Finding>& findings,
+                             std::string_view policy_version, TimestampMs now, ResultsMode mode,
+                             std::vector<Event>& events,
+                             std::map<std::string, FlipCounts, std::less<>>& flips) {
     // The stored rows, to skip rewriting the unchanged ones (the common case: same content,
     // same policy, every cycle).
     std::unordered_map<std::string, std::string> stored;  // control -> row fingerprint
@@ -371,10 +385,16 @@ struct Store::Impl {
     }
 
     std::set<std::string, std::less<>> seen;
+    nlohmann::json verdict_counts = nlohmann::json::object();
+    nlohmann::json failing_by_severity = nlohmann::json::object();
     for (const policy::Finding& finding : findings) {
       if (!seen.insert(finding.control).second) continue;  // a control once per version
       const std::string severity(policy::to_string(finding.severity));
       const std::string verdict = verdict_name(finding.verdict);
+      verdict_counts[verdict] = verdict_counts.value(verdict, 0) + 1;
+      if (verdict == "fail") {
+        failing_by_severity[severity] = failing_by_severity.value(severity, 0) + 1;
+      }
       const nlohmann::json evidence = evidence_json(finding.evidence);
       const std::string evidence_text = to_json_text(evidence);
 
@@ -502,6 +522,7 @@ struct Store::Impl {
                        {"message", "the control is no longer audited"}};
       events.push_back(std::move(event));
     }
+    return {verdict_counts.dump(), failing_by_severity.dump()};
   }
 
   void set_policy_version(std::string_view version) {
@@ -671,8 +692,9 @@ CommitSummary Store::Impl::commit(const CollectionOutcome& outcome,
   }
 
   std::map<std::string, FlipCounts, std::less<>> unused_flips;
-  write_results(outcome.device, device.id, version_id, outcome.findings, policy_version, now,
-                ResultsMode::collection, events, unused_flips);
+  const ResultCounts counts =
+      write_results(outcome.device, device.id, version_id, outcome.findings, policy_version, now,
+                    ResultsMode::collection, events, unused_flips);
 
   std::optional<std::int64_t> drift;
   if (outcome.intended_diff) drift = outcome.intended_diff->empty() ? 0 : 1;
@@ -702,9 +724,11 @@ CommitSummary Store::Impl::commit(const CollectionOutcome& outcome,
           "last_error_message = '', consecutive_failures = 0, collection_failing_since = NULL, "
           "platform = CASE WHEN ?3 <> '' THEN ?3 ELSE platform END, "
           "host_key_fingerprint = CASE WHEN ?4 <> '' THEN ?4 ELSE host_key_fingerprint END, "
-          "latest_version_id = ?5, drift = ?6, intended_diff = ?7 WHERE id = ?1")
+          "latest_version_id = ?5, drift = ?6, intended_diff = ?7, verdict_counts = ?8, "
+          "failing_by_severity = ?9 WHERE id = ?1")
       .bind_all(device.id, now, outcome.platform, outcome.host_key_fingerprint, version_id, drift,
-                drift.value_or(0) == 1 ? *outcome.intended_diff : std::string())
+                drift.value_or(0) == 1 ? *outcome.intended_diff : std::string(),
+                counts.verdict_counts, counts.failing_by_severity)
       .run();
   if (summary.new_version) prune_versions(device.id);
   set_policy_version(policy_version);
@@ -773,13 +797,12 @@ std::vector<DeviceStatus> Store::Impl::device_statuses(std::optional<std::string
   ReadLease connection(*this);
   Transaction snapshot(*connection, Transaction::Mode::deferred);
   std::vector<DeviceStatus> statuses;
-  std::unordered_map<std::string, std::size_t> index;
   {
     Statement select = connection->prepare(
         "SELECT d.name, d.platform, d.transport, d.host, d.labels, d.last_collection, "
         "d.last_success, d.last_error_kind, d.last_error_message, d.consecutive_failures, "
         "d.drift, d.intended_diff, d.host_key_fingerprint, v.id, v.collected_at, "
-        "v.last_seen_at, b.sha256, b.bytes "
+        "v.last_seen_at, b.sha256, b.bytes, d.verdict_counts, d.failing_by_severity "
         "FROM devices d LEFT JOIN versions v ON v.id = d.latest_version_id "
         "LEFT JOIN blobs b ON b.id = v.blob_id "
         "WHERE d.retired = 0 AND (?1 IS NULL OR d.name = ?1) ORDER BY d.name");
@@ -819,30 +842,10 @@ std::vector<DeviceStatus> Store::Impl::device_statuses(std::optional<std::string
         version.bytes = static_cast<std::size_t>(select.int64(17));
         status.last_change = version.collected_at;
         status.latest_version = std::move(version);
+        read_counts(select.text_view(18), status.verdict_counts);
+        read_counts(select.text_view(19), status.failing_by_severity);
       }
-      index.emplace(status.info.name, statuses.size());
       statuses.push_back(std::move(status));
-    }
-  }
-  {
-    Statement select = connection->prepare(
-        "SELECT d.name, r.verdict, r.severity, count(*) FROM devices d "
-        "JOIN results r ON r.version_id = d.latest_version_id "
-        "WHERE d.retired = 0 AND (?1 IS NULL OR d.name = ?1) "
-        "GROUP BY d.name, r.verdict, r.severity");
-    if (only) {
-      select.bind(1, *only);
-    } else {
-      select.bind_null(1);
-    }
-    while (select.step()) {
-      const auto found = index.find(select.text(0));
-      if (found == index.end()) continue;
-      DeviceStatus& status = statuses[found->second];
-      const std::string verdict = select.text(1);
-      const int count = static_cast<int>(select.int64(3));
-      status.verdict_counts[verdict] += count;
-      if (verdict == "fail") status.failing_by_severity[select.text(2)] += count;
     }
   }
   snapshot.commit();

@@ -233,3 +233,30 @@ TEST_CASE("open: kill -9 in the middle of commits leaves no half version") {
           "0");
   }
 }
+
+TEST_CASE("open: a store of schema 1 is migrated forward with its data") {
+  const TempDir dir("store-open");
+  const auto file = dir.path() / "netaudit.db";
+  {
+    auto store = Store::open(file);
+    store->commit(collected("r1", "hostname r1\n",
+                            {finding("c1", Verdict::pass), finding("c2", Verdict::fail),
+                             finding("c3", Verdict::fail, netaudit::policy::Severity::low)},
+                            1000),
+                  "p1");
+  }
+  // Back to what schema 1 had: version 2 added the per-device counts.
+  set_pragma(file,
+             "ALTER TABLE devices DROP COLUMN verdict_counts; "
+             "ALTER TABLE devices DROP COLUMN failing_by_severity; PRAGMA user_version = 1");
+  auto store = Store::open(file);
+  const auto status = store->device("r1");
+  REQUIRE(status);
+  CHECK(status->verdict_counts.at("pass") == 1);
+  CHECK(status->verdict_counts.at("fail") == 2);
+  CHECK(status->failing_by_severity.at("high") == 1);
+  CHECK(status->failing_by_severity.at("low") == 1);
+  store.reset();
+  const RawDb raw(file);
+  CHECK(raw.value("PRAGMA user_version") == std::to_string(Store::schema_version()));
+}
