@@ -31,7 +31,8 @@ ip::address canonical(const ip::address& address) {
 ip::udp::endpoint parse_listen_address(std::string_view text) {
   auto bad = [&](const std::string& why) -> ip::udp::endpoint {
     throw std::invalid_argument("syslog listen '" + std::string(text) + "': " + why +
-                                " (expected HOST:PORT, e.g. 0.0.0.0:5514 or [::]:5514)");
+                                " (expected HOST:PORT with HOST an IP address or localhost, e.g. "
+                                "0.0.0.0:5514 or [::]:5514)");
   };
   std::string_view host, port;
   if (text.starts_with('[')) {
@@ -54,7 +55,10 @@ ip::udp::endpoint parse_listen_address(std::string_view text) {
     return bad("the port is not a number from 0 to 65535");
   }
   boost::system::error_code parse_error;
-  const auto address = ip::make_address(std::string(host), parse_error);
+  // "localhost" is the one name taken (as 127.0.0.1, like the HTTP listen address); any other
+  // host must be a literal address: the listener never resolves names.
+  const auto address = host == "localhost" ? ip::address(ip::address_v4::loopback())
+                                           : ip::make_address(std::string(host), parse_error);
   if (parse_error) return bad("'" + std::string(host) + "' is not an IP address");
   return ip::udp::endpoint(address, static_cast<unsigned short>(value));
 }

@@ -43,7 +43,7 @@ struct SyslogTrigger {
   std::size_t messages = 0;  // config-change messages in the window
 };
 
-// Parses "HOST:PORT" ("[v6]:PORT" for IPv6; HOST a literal address). Throws
+// Parses "HOST:PORT" ("[v6]:PORT" for IPv6; HOST a literal address or localhost). Throws
 // std::invalid_argument quoting the text.
 boost::asio::ip::udp::endpoint parse_listen_address(std::string_view text);
 

@@ -264,8 +264,9 @@ TEST_CASE("configured patterns are RE2, and a bad one is named", "[syslog]") {
 TEST_CASE("listen addresses parse with clear errors", "[syslog]") {
   CHECK(sched::parse_listen_address("127.0.0.1:5514").port() == 5514);
   CHECK(sched::parse_listen_address("[::1]:514").address().is_v6());
+  CHECK(sched::parse_listen_address("localhost:5514").address().is_loopback());
   for (const std::string bad :
-       {"127.0.0.1", "localhost:514", "::1:514", "127.0.0.1:99999", "[::1]514", "127.0.0.1:x"}) {
+       {"127.0.0.1", "router1:514", "::1:514", "127.0.0.1:99999", "[::1]514", "127.0.0.1:x"}) {
     INFO(bad);
     CHECK_THROWS_WITH(sched::parse_listen_address(bad), Catch::Contains("'" + bad + "'"));
   }
