@@ -68,7 +68,9 @@ struct ScalarReading {
   std::uint32_t line = 0;     // the statement it was read from; 0 for defaults/derived
   bool from_default = false;  // value is the platform default named in `note`
   std::string note;           // default note, or the unknown / n.a. / error reason
-  std::vector<std::uint32_t> derived_lines;  // derived facts: lines of the deciding condition
+  // Further lines the value rests on: a derived fact's deciding condition, the statement of a
+  // `when:` that let the entry or default apply, earlier statements that gave the same value.
+  std::vector<std::uint32_t> derived_lines;
 };
 
 struct Record {
