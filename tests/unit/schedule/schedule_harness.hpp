@@ -87,10 +87,16 @@ class Harness {
   sched::Scheduler& scheduler() { return *scheduler_; }
   boost::asio::io_context& io() { return io_; }
 
-  // Waits (bounded) until pred() holds under the harness lock.
+  // Waits (bounded) until pred() holds under the harness lock. Woken by every job start, end
+  // and cycle end, and every 10 ms for predicates on state the harness is not told about
+  // (the scheduler's stats).
   bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds limit = 20s) {
+    const auto until = std::chrono::steady_clock::now() + limit;
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, limit, pred);
+    while (!changed_.wait_for(lock, 10ms, pred)) {
+      if (std::chrono::steady_clock::now() > until) return false;
+    }
+    return true;
   }
   template <class F>
   auto locked(F&& read) {
