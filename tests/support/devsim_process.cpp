@@ -5,12 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "child_check.hpp"
 #include "test_paths.hpp"
 
 namespace netaudit::test {
@@ -75,24 +77,32 @@ DevsimProcess::DevsimProcess(const std::filesystem::path& lab, std::vector<std::
 
 DevsimProcess::~DevsimProcess() {
   stop();
+  const auto report = sanitizer_report(output());
+  if (exit_status_ != 0 || !report.empty()) {
+    FAIL_CHECK("devsim " << how_it_ended_ << " after SIGTERM (expected exit 0)"
+                         << (report.empty() ? "" : "; sanitizer report:\n") << report);
+  }
 }
 
 int DevsimProcess::stop() {
-  if (pid_ <= 0) return -1;
+  if (pid_ <= 0) return exit_status_;
   ::kill(pid_, SIGTERM);
   int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  // Generous: devsim under ASan on a loaded machine joins its session threads, then exits.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (::waitpid(pid_, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, &status, 0);
       pid_ = -1;
-      return -1;
+      how_it_ended_ = "did not exit within 30 s and was killed";
+      return exit_status_ = -1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   pid_ = -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  how_it_ended_ = describe_wait_status(status);
+  return exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 std::uint16_t DevsimProcess::port(std::string_view device) const {

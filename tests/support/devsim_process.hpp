@@ -19,8 +19,10 @@ namespace netaudit::test {
 std::filesystem::path devsim_binary();
 
 // devsim with a lab file, every device on a free port of 127.0.0.1. The constructor returns once
-// devsim has written its ready file (or throws with devsim's output); the destructor sends
-// SIGTERM, waits up to 5 s, then SIGKILLs. Only this PID is ever signalled.
+// devsim has written its ready file (or throws with devsim's output); stop() and the destructor
+// send SIGTERM, wait up to 30 s, then SIGKILL. Only this PID is ever signalled. The destructor
+// fails the running test case when devsim did not exit with 0 on SIGTERM or wrote a sanitizer
+// report (under ASan, exit 0 also means no leak).
 class DevsimProcess {
  public:
   explicit DevsimProcess(const std::filesystem::path& lab, std::vector<std::string> extra_args = {},
@@ -42,12 +44,15 @@ class DevsimProcess {
   std::vector<std::string> refused_commands() const;
   // devsim's stdout and stderr so far.
   std::string output() const;
-  // SIGTERM and wait; returns the exit status (or -1 when it had to be killed).
+  // SIGTERM and wait; returns the exit status (or -1 when it had to be killed or died of a
+  // signal). Once stopped, returns the same again.
   int stop();
 
  private:
   TempDir dir_;
   pid_t pid_ = -1;
+  int exit_status_ = -1;
+  std::string how_it_ended_;  // "exited with 0", "killed by signal 6 (Aborted)", ...
   std::map<std::string, std::uint16_t, std::less<>> ports_;
 };
 

@@ -3,12 +3,15 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+
+#include "temp_dir.hpp"
 
 namespace netaudit::test {
 
@@ -46,17 +49,60 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
+namespace {
+
+std::string shell_quoted(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  return quoted + "'";
+}
+
+// Appends log_path to the sanitizer options the child inherits, so that its reports (one file
+// per process: <prefix>.<pid>) cannot be lost to a 2>/dev/null.
+std::string with_sanitizer_logs(const std::filesystem::path& logs, const std::string& command) {
+  std::string prefix;
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"}) {
+    const char* inherited = std::getenv(name);
+    std::string options = inherited && *inherited ? std::string(inherited) + ":" : "";
+    options += "log_path=" + (logs / "report").string();
+    prefix += "export " + std::string(name) + "=" + shell_quoted(options) + "; ";
+  }
+  return prefix + "\n" + command;
+}
+
+std::string collected_reports(const std::filesystem::path& logs) {
+  std::string reports;
+  for (const auto& entry : std::filesystem::directory_iterator(logs)) {
+    reports += read_file(entry.path());
+  }
+  return reports;
+}
+
+}  // namespace
+
 CommandResult run_command(const std::string& command) {
   CommandResult result;
-  FILE* raw = popen(command.c_str(), "r");
+  const TempDir logs("sanitizer-logs");
+  FILE* raw = popen(with_sanitizer_logs(logs.path(), command).c_str(), "r");
   if (!raw) throw std::runtime_error("cannot run: " + command);
   std::array<char, 4096> buffer{};
   std::size_t got = 0;
   while ((got = std::fread(buffer.data(), 1, buffer.size(), raw)) > 0) {
     result.output.append(buffer.data(), got);
   }
-  const int status = pclose(raw);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.wait_status = pclose(raw);
+  result.exit_code = WIFEXITED(result.wait_status) ? WEXITSTATUS(result.wait_status) : -1;
+  result.sanitizer_report = collected_reports(logs.path());
+  if (!result.sanitizer_report.empty()) {
+    FAIL_CHECK("a sanitizer reported in a child process of: " << command << "\n"
+                                                              << result.sanitizer_report);
+  }
   return result;
 }
 

@@ -13,6 +13,7 @@
 #include "netaudit/collectors/normalise.hpp"
 #include "netaudit/collectors/profile.hpp"
 #include "test_key.hpp"
+#include "skip.hpp"
 #include "test_paths.hpp"
 
 using namespace netaudit::collectors;
@@ -1271,10 +1272,7 @@ TEST_CASE("Junos passwords and keys are redacted in set, brace and XML forms") {
 
 TEST_CASE("corpus: after redaction no known secret pattern remains - other lines unchanged") {
   const auto corpus = netaudit::test::corpus_dir();
-  if (!corpus) {
-    WARN("corpus not found (../shared/corpus or $NETAUDIT_CORPUS): skipping");
-    return;
-  }
+  if (!corpus) NETAUDIT_SKIP(netaudit::test::corpus_absent_reason());
   const Normaliser common(netaudit::test::redaction_key());
   // Files of a platform with a profile also go through that profile's own patterns.
   std::map<std::string, Normaliser> by_platform;

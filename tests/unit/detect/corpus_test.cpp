@@ -15,6 +15,7 @@
 #include "netaudit/policies/detect.hpp"
 #include "netaudit/policies/parse.hpp"
 #include "test_paths.hpp"
+#include "skip.hpp"
 
 namespace fs = std::filesystem;
 using netaudit::test::corpus_dir;
@@ -133,10 +134,7 @@ const LabelCorrection* correction_for(const std::string& path) {
 
 TEST_CASE("corpus: every well-formed file loads, is detected and parses without warnings") {
   const auto corpus = corpus_dir();
-  if (!corpus) {
-    WARN("corpus not found (../shared/corpus or $NETAUDIT_CORPUS): corpus test skipped");
-    return;
-  }
+  if (!corpus) NETAUDIT_SKIP(netaudit::test::corpus_absent_reason());
   const std::vector<CorpusFile> files = read_manifest(*corpus);
   REQUIRE(files.size() > 100);
 
@@ -225,10 +223,7 @@ TEST_CASE("corpus: every well-formed file loads, is detected and parses without 
 
 TEST_CASE("corpus: every malformed file gives a clear error or warnings, never a crash") {
   const auto corpus = corpus_dir();
-  if (!corpus) {
-    WARN("corpus not found (../shared/corpus or $NETAUDIT_CORPUS): corpus test skipped");
-    return;
-  }
+  if (!corpus) NETAUDIT_SKIP(netaudit::test::corpus_absent_reason());
   std::size_t seen = 0;
   for (const CorpusFile& file : read_manifest(*corpus)) {
     if (!file.malformed) continue;

@@ -7,6 +7,7 @@
 
 #include "netaudit/policies/parse.hpp"
 #include "parser_test_support.hpp"
+#include "skip.hpp"
 
 using netaudit::NodeRef;
 using netaudit::ParseResult;
@@ -352,10 +353,7 @@ TEST_CASE("menu: inline paths, v7 slash paths, CRLF and find expressions") {
 
 TEST_CASE("block and menu: every file of the shared corpus parses") {
   const auto corpus = netaudit::test::corpus_dir();
-  if (!corpus) {
-    WARN("skipped: the shared corpus is absent (set NETAUDIT_CORPUS or provide ../shared/corpus)");
-    return;
-  }
+  if (!corpus) NETAUDIT_SKIP(netaudit::test::corpus_absent_reason());
   // Files of a good-input folder that are broken all the same, and why.
   const std::map<std::string, std::string> known_broken = {
       {"hier_config_fortios_running.conf", "no 'end' line anywhere: blocks never close"},

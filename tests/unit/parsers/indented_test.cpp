@@ -9,6 +9,7 @@
 #include "netaudit/policies/parse.hpp"
 #include "netaudit/policies/tree_format.hpp"
 #include "parser_test_support.hpp"
+#include "skip.hpp"
 
 using netaudit::NodeRef;
 using netaudit::ParseResult;
@@ -503,10 +504,7 @@ TEST_CASE("indented: round trip of every fixture keeps shape, order and lines") 
 
 TEST_CASE("indented: every file of the shared corpus parses") {
   const auto corpus = netaudit::test::corpus_dir();
-  if (!corpus) {
-    WARN("skipped: the shared corpus is absent (set NETAUDIT_CORPUS or provide ../shared/corpus)");
-    return;
-  }
+  if (!corpus) NETAUDIT_SKIP(netaudit::test::corpus_absent_reason());
   const char* folders[] = {"cisco_ios",     "cisco_nxos",   "cisco_iosxr",  "cisco_asa",
                            "arista_eos",    "huawei_vrp",   "nokia_sros",   "hp_procurve",
                            "aruba_aoscx",   "aruba_aos",    "hpe_comware",  "ruckus_icx",

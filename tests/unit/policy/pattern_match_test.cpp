@@ -12,6 +12,7 @@
 #include "netaudit/policies/detect.hpp"
 #include "netaudit/policies/parse.hpp"
 #include "policy_test_util.hpp"
+#include "skip.hpp"
 
 namespace fs = std::filesystem;
 using netaudit::policy::engine::full_match;
@@ -175,10 +176,7 @@ TEST_CASE("pattern shapes: the fast paths agree with RE2 on every shipped patter
 
 TEST_CASE("pattern shapes: the engine agrees with RE2 over the corpus") {
   const auto corpus = netaudit::test::corpus_dir();
-  if (!corpus) {
-    WARN("corpus not found (../shared/corpus or $NETAUDIT_CORPUS): skipped");
-    return;
-  }
+  if (!corpus) NETAUDIT_SKIP(netaudit::test::corpus_absent_reason());
   const auto& impl = netaudit::test::shipped_policy().impl();
   std::size_t files = 0;
   std::size_t pairs = 0;
