@@ -1,9 +1,12 @@
 // devsim tested with the system OpenSSH client (no collectors involved): prompts, paging, echo,
 // banners, exec channels, NETCONF framing, faults, the read-only audit and clean shutdown.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -59,6 +62,54 @@ const PlatformCase kCases[] = {
 std::string fixture_config(const char* name) {
   return read_file(devsim_fixture_dir() / "configs" / name);
 }
+
+// An ssh client (run through /bin/sh -c "exec ...", so the PID is ssh's) that is typed `input`
+// and whose output nobody reads; stopped by its PID (TERM, then waited for) on destruction.
+class UnreadClient {
+ public:
+  UnreadClient(const std::string& command, const std::string& input) {
+    int to_child[2];
+    int from_child[2];
+    REQUIRE(::pipe(to_child) == 0);
+    REQUIRE(::pipe(from_child) == 0);
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      ::dup2(to_child[0], 0);
+      ::dup2(from_child[1], 1);
+      const int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 2);
+      for (const int fd : {to_child[0], to_child[1], from_child[0], from_child[1], null})
+        ::close(fd);
+      ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(to_child[0]);
+    ::close(from_child[1]);
+    stdin_ = to_child[1];
+    stdout_ = from_child[0];
+    REQUIRE(::write(stdin_, input.data(), input.size()) == static_cast<ssize_t>(input.size()));
+  }
+  ~UnreadClient() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    ::close(stdin_);
+    ::close(stdout_);
+  }
+  // Bytes ssh wrote to its output pipe that nobody read.
+  std::size_t unread() const {
+    int unread = 0;
+    return ::ioctl(stdout_, FIONREAD, &unread) == 0 ? static_cast<std::size_t>(unread) : 0;
+  }
+  UnreadClient(const UnreadClient&) = delete;
+  UnreadClient& operator=(const UnreadClient&) = delete;
+
+ private:
+  pid_t pid_ = -1;
+  int stdin_ = -1;
+  int stdout_ = -1;
+};
 
 }  // namespace
 
@@ -203,15 +254,22 @@ TEST_CASE("faults: wrong password - changed host key - hang - disconnect - endle
     CHECK(result.exit_code == 255);
   }
   SECTION("endless output: the fetch never ends") {
-    const auto result =
-        run_command("timeout 3 ssh -tt " + lab.ssh_options(lab.devsim->port("fault-endless")) +
-                    " netops@127.0.0.1 < /dev/zero 2>&1 | head -c 2000000 | wc -c");
-    // /dev/zero types NULs (ignored by the CLI); nothing was asked, so only the prompt came.
-    CHECK(std::stoul(result.output) < 1000);
+    // NULs typed (ignored by the CLI), then exit: nothing was asked, so only the prompt came.
+    const auto idle =
+        run_command("{ head -c 4096 /dev/zero; printf 'exit\\n'; } | timeout 30 ssh -tt " +
+                    lab.ssh_options(lab.devsim->port("fault-endless")) +
+                    " netops@127.0.0.1 2>&1 | head -c 2000000");
+    CHECK(idle.output.find("fault-endless#") != std::string::npos);
+    CHECK(idle.output.size() < 1000);
+    // Asked for the config, it sends without end: 3,000,000 bytes arrive, however slowly (60 s
+    // is only a bound). stdin stays open until head has its bytes (the `got` file says so);
+    // then `~.`, ssh's escape for "disconnect", ends the session at once.
+    const std::string got = shell_quote((lab.keys.path() / "got-3000000").string());
     const auto endless = run_command(
-        "(printf 'terminal length 0\\nshow running-config\\n'; sleep 5) | timeout 4 ssh -tt " +
+        "{ printf 'terminal length 0\\nshow running-config\\n'; while [ ! -e " + got +
+        " ]; do sleep 0.1; done; printf '\\n~.'; } | timeout 60 ssh -tt " +
         lab.ssh_options(lab.devsim->port("fault-endless")) +
-        " netops@127.0.0.1 2>/dev/null | head -c 3000000 | wc -c");
+        " netops@127.0.0.1 2>/dev/null | { head -c 3000000 | wc -c; touch " + got + "; }");
     CHECK(std::stoul(endless.output) == 3000000);
   }
   SECTION("garbage instead of a prompt") {
@@ -254,9 +312,10 @@ TEST_CASE("password and keyboard-interactive logins - methods offered per device
   CHECK(result.output.find("Permission denied (keyboard-interactive)") != std::string::npos);
   result = lab.exec("kbdint-only", "netops", "show running-config");
   CHECK(result.exit_code == 255);
-  // Wrong password via keyboard-interactive.
+  // Wrong password via keyboard-interactive: refused by the server, not any ssh failure.
   result = login("fault-wrong-password", "keyboard-interactive");
   CHECK(result.exit_code == 255);
+  CHECK(result.output.find("Permission denied (") != std::string::npos);
 }
 
 TEST_CASE("shared port: the login user name picks the device", "[openssh]") {
@@ -384,19 +443,17 @@ TEST_CASE("robustness: junk clients do not take devsim down - SIGTERM stops it c
   CHECK(strip_cr(result.output).find(fixture_config("cisco_ios.cfg")) != std::string::npos);
   const bool alive = ::kill(lab.devsim->pid(), 0) == 0;
   CHECK(alive);
-  // SIGTERM while a client is stuck behind endless output (devsim blocked writing to it).
-  const auto stuck = lab.keys.path() / "stuck.sh";
-  {
-    std::ofstream out(stuck);
-    out << "(printf 'terminal length 0\\nshow running-config\\n'; sleep 8) | timeout 10 ssh -tt "
-        << lab.ssh_options(lab.devsim->port("fault-endless"))
-        << " netops@127.0.0.1 2>/dev/null | sleep 8\n";
-  }
-  run_command("sh " + shell_quote(stuck.string()) + " >/dev/null 2>&1 &");
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  const auto started = std::chrono::steady_clock::now();
+  // SIGTERM while a client is stuck behind endless output: its ssh's output is never read, so
+  // devsim soon can send it nothing more. Wait until the endless config is arriving there (more
+  // than banner and prompt unread), then stop devsim: it must exit 0 on SIGTERM, not be killed.
+  const UnreadClient stuck(
+      "exec ssh -tt " + lab.ssh_options(lab.devsim->port("fault-endless")) + " netops@127.0.0.1",
+      "terminal length 0\nshow running-config\n");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (stuck.unread() < 4096 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  REQUIRE(stuck.unread() >= 4096);
   CHECK(lab.devsim->stop() == 0);  // exit status 0: under ASan this also means no leak
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
   const auto output = lab.devsim->output();
   CHECK(output.find("devsim: stopped; 0 refused commands") != std::string::npos);
   CHECK(output.find("Sanitizer") == std::string::npos);
