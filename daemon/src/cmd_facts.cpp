@@ -1,6 +1,7 @@
 // `netaudit facts [--platform P] [--format text|json] [--policy PATH]... FILE`: what the policy
 // engine reads from one config, with the line (or the platform default) behind every value.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -81,6 +82,14 @@ std::string reading_text(const ScalarReading& r, bool secret, const ConfigTree& 
 int run_facts(const FactsOptions& options) {
   std::optional<policy::Policy> loaded = load_policy(options.policies, "facts");
   if (!loaded) return kExitUsage;
+  if (!options.platform.empty()) {  // as `audit` does: a typo must not read as "no facts"
+    const auto& known = known_platforms();
+    if (!loaded->has_pack(options.platform) &&
+        std::find(known.begin(), known.end(), options.platform) == known.end()) {
+      std::cerr << "netaudit facts: unknown platform '" << options.platform << "'\n";
+      return kExitUsage;
+    }
+  }
   LoadResult input = load_config_file(options.file);
   if (!input.source) {
     std::cerr << "netaudit facts: " << input.error << '\n';
