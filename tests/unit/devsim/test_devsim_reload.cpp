@@ -13,6 +13,7 @@
 
 #include "devsim_fixture.hpp"
 #include "temp_dir.hpp"
+#include "test_key.hpp"
 #include "test_paths.hpp"
 
 using namespace netaudit::test;
@@ -72,6 +73,7 @@ nc::CollectResult collect(const DevsimLab& lab, const std::string& device) {
   options.connect_timeout = 5000ms;
   options.command_timeout = 3000ms;
   options.job_timeout = 15000ms;
+  options.redaction_key = redaction_key();
   return nc::collect_config(target, nc::load_profile_by_name("cisco_ios"), options);
 }
 
