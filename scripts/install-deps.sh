@@ -12,6 +12,8 @@ packages=(
   libbenchmark-dev libssl-dev
   # real components the tests start on 127.0.0.1
   openssh-server openssh-client netconfd
+  # xmllint: the tests check that JUnit reports are valid XML 1.0
+  libxml2-utils
 )
 
 missing=()

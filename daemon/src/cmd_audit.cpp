@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -13,6 +14,7 @@
 #include "input_files.hpp"
 #include "netaudit/policies/audit.hpp"
 #include "netaudit/policies/detect.hpp"
+#include "netaudit/policies/display_text.hpp"
 #include "netaudit/policies/report.hpp"
 #include "netaudit/policies/waivers.hpp"
 #include "policy_options.hpp"
@@ -62,25 +64,32 @@ int run_audit(const AuditCliOptions& options) {
     std::vector<std::string> errors;
     waivers = policy::WaiverSet::load(options.waivers, errors);
     for (const std::string& e : errors)
-      std::cerr << "netaudit audit: " << e << '\n';
+      std::cerr << "netaudit audit: " << display_text(e) << '\n';
     if (!errors.empty()) return kExitUsage;
     audit_options.waivers = &waivers;
   }
   audit_options.today = policy::utc_today();
 
   const InputFiles input = expand_input_paths(options.paths);
-  for (const std::string& error : input.errors)
-    std::cerr << "netaudit audit: " << error << '\n';
-  if (!input.errors.empty()) exit_code = kExitUsage;
 
-  // Audit in parallel; the policy is immutable and shared.
-  std::vector<policy::DeviceReport> reports(input.files.size());
+  // Audit in parallel; the policy is immutable and shared. The paths that gave no file come
+  // first, as reports with an error: every format lists them.
+  std::vector<policy::DeviceReport> reports;
+  for (const InputProblem& problem : input.problems) {
+    policy::DeviceReport& r = reports.emplace_back();
+    r.file = problem.path;
+    r.device = std::filesystem::path(problem.path).stem().string();
+    r.platform = kUnknownPlatform;
+    r.error = problem.to_string();
+  }
+  const std::size_t first_file = reports.size();
+  reports.resize(first_file + input.files.size());
   std::atomic<std::size_t> next{0}, done{0};
   const bool progress = input.files.size() >= 20 && isatty(STDERR_FILENO) != 0;
   std::mutex progress_mutex;
   auto worker = [&] {
     for (std::size_t i = next++; i < input.files.size(); i = next++) {
-      reports[i] = policy::audit_file(pol, input.files[i], audit_options);
+      reports[first_file + i] = policy::audit_file(pol, input.files[i], audit_options);
       const std::size_t finished = ++done;
       if (progress && (finished % 10 == 0 || finished == input.files.size())) {
         std::lock_guard<std::mutex> lock(progress_mutex);
@@ -102,18 +111,37 @@ int run_audit(const AuditCliOptions& options) {
 
   const auto threshold = policy::severity_from_string(options.fail_on);
   bool failing = false;
+  std::size_t audited = 0, unrecognised = 0;
   for (const policy::DeviceReport& r : reports) {
     if (!r.error.empty()) {
-      std::cerr << "netaudit audit: " << r.error << '\n';
+      std::cerr << "netaudit audit: " << display_text(r.error) << '\n';
       exit_code = kExitUsage;
+      unrecognised += r.error.find(policy::kPlatformNotRecognised) != std::string::npos;
+    } else {
+      ++audited;
     }
     for (const std::string& w : r.warnings)
-      std::cerr << r.file << ": warning: " << w << '\n';
+      std::cerr << display_text(r.file) << ": warning: " << display_text(w) << '\n';
     for (const policy::Finding& f : r.findings)
       if (f.verdict == policy::Verdict::fail && f.severity >= *threshold) failing = true;
   }
+  if (unrecognised > 0) {
+    std::cerr << "netaudit audit: hint: " << unrecognised
+              << " file(s) of unrecognised platform; audit them with --platform P, P one of:";
+    for (std::string_view known : pol.platforms())
+      std::cerr << ' ' << known;
+    std::cerr << '\n';
+  }
+  if (audited == 0) {
+    std::cerr << "netaudit audit: nothing was audited\n";
+    exit_code = kExitUsage;
+  }
 
   policy::RenderOptions render;
+  if (audit_options.waivers != nullptr)
+    render.warnings = waivers.unmatched(reports, pol.controls(), audit_options.labels);
+  for (const std::string& w : render.warnings)
+    std::cerr << "netaudit audit: warning: " << display_text(w) << '\n';
   const bool to_terminal = options.output.empty() && isatty(STDOUT_FILENO) != 0;
   render.colour = options.colour == "always" || (options.colour == "auto" && to_terminal);
   const std::string text = policy::render_report(

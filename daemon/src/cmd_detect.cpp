@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "input_files.hpp"
 #include "netaudit/policies/detect.hpp"
+#include "netaudit/policies/display_text.hpp"
 
 namespace netaudit::cli {
 namespace {
@@ -19,9 +20,9 @@ struct DetectOptions {
 
 int run_detect(const DetectOptions& options) {
   const InputFiles input = expand_input_paths(options.paths);
-  int exit_code = input.errors.empty() ? kExitOk : kExitUsage;
-  for (const std::string& error : input.errors)
-    std::cerr << "netaudit detect: " << error << '\n';
+  int exit_code = input.problems.empty() ? kExitOk : kExitUsage;
+  for (const InputProblem& problem : input.problems)
+    std::cerr << "netaudit detect: " << display_text(problem.to_string()) << '\n';
 
   const InputLimits limits{options.max_bytes};
   for (const std::string& file : input.files) {
@@ -32,7 +33,7 @@ int run_detect(const DetectOptions& options) {
     } else {
       detection.reason = loaded.error;
       exit_code = kExitUsage;
-      std::cerr << "netaudit detect: " << loaded.error << '\n';
+      std::cerr << "netaudit detect: " << display_text(loaded.error) << '\n';
     }
     if (options.format == "json") {
       nlohmann::json line = {{"file", file},
@@ -43,9 +44,9 @@ int run_detect(const DetectOptions& options) {
       if (!loaded.source) line["error"] = loaded.error;
       std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     } else {
-      std::cout << file << '\t' << detection.platform << '\t' << to_string(detection.syntax) << '\t'
-                << std::fixed << std::setprecision(2) << detection.confidence << '\t'
-                << detection.reason << '\n';
+      std::cout << display_text(file) << '\t' << detection.platform << '\t'
+                << to_string(detection.syntax) << '\t' << std::fixed << std::setprecision(2)
+                << detection.confidence << '\t' << display_text(detection.reason) << '\n';
     }
   }
   return exit_code;

@@ -4,10 +4,12 @@
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "commands.hpp"
 #include "netaudit/policies/audit.hpp"
 #include "netaudit/policies/detect.hpp"
+#include "netaudit/policies/display_text.hpp"
 #include "netaudit/policies/parse.hpp"
 #include "policy_options.hpp"
 
@@ -140,47 +142,48 @@ int run_facts(const FactsOptions& options) {
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     return kExitOk;
   }
-  std::cout << "# " << options.file << ": platform " << platform << ", syntax " << to_string(syntax)
-            << (facts.has_pack ? "" : " (no vendor pack: every fact undefined)") << '\n';
+  // Config text (descriptions, names) can hold terminal escapes: one pass makes it all safe.
+  std::ostringstream text;
+  text << "# " << options.file << ": platform " << platform << ", syntax " << to_string(syntax)
+       << (facts.has_pack ? "" : " (no vendor pack: every fact undefined)") << '\n';
   for (int id = 0; id < count; ++id) {
     const policy::FactSpec& spec = facts.spec(id);
     const policy::FactReading& reading = facts.readings[static_cast<std::size_t>(id)];
     if (reading.state == FactState::undefined) continue;
     if (spec.type != policy::ValueType::list) {
-      std::cout << spec.name << " = "
-                << reading_text(reading.scalar, spec.secret, parsed.tree, redact) << '\n';
+      text << spec.name << " = " << reading_text(reading.scalar, spec.secret, parsed.tree, redact)
+           << '\n';
       continue;
     }
-    std::cout << spec.name << ": ";
+    text << spec.name << ": ";
     if (reading.state != FactState::value) {
-      std::cout << "(" << policy::to_string(reading.state) << ": " << redact.prose(reading.note)
-                << ")\n";
+      text << "(" << policy::to_string(reading.state) << ": " << redact.prose(reading.note)
+           << ")\n";
       continue;
     }
-    std::cout << reading.items.size() << " item(s)"
-              << (reading.from_default ? " [platform default: " + redact.prose(reading.note) + "]"
-                                       : "")
-              << '\n';
+    text << reading.items.size() << " item(s)"
+         << (reading.from_default ? " [platform default: " + redact.prose(reading.note) + "]" : "")
+         << '\n';
     for (const policy::Record& record : reading.items) {
-      std::cout << "  - "
-                << (record.line ? std::string("line ").append(std::to_string(record.line))
-                                : "default")
-                << ":";
+      text << "  - "
+           << (record.line ? std::string("line ").append(std::to_string(record.line)) : "default")
+           << ":";
       for (std::size_t f = 0; f < spec.fields.size(); ++f) {
         const ScalarReading& r = record.fields[f];
         if (r.state == FactState::unset) continue;
-        std::cout << ' ' << spec.fields[f].name << '=';
+        text << ' ' << spec.fields[f].name << '=';
         if (r.state == FactState::value) {
-          std::cout << shown_value(r, spec.fields[f].secret, redact);
-          if (r.line != 0 && r.line != record.line) std::cout << "@" << r.line;
-          if (r.from_default) std::cout << "(default)";
+          text << shown_value(r, spec.fields[f].secret, redact);
+          if (r.line != 0 && r.line != record.line) text << "@" << r.line;
+          if (r.from_default) text << "(default)";
         } else {
-          std::cout << '(' << policy::to_string(r.state) << ')';
+          text << '(' << policy::to_string(r.state) << ')';
         }
       }
-      std::cout << '\n';
+      text << '\n';
     }
   }
+  std::cout << display_text(text.str(), true);
   return kExitOk;
 }
 

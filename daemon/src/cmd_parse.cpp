@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "netaudit/policies/detect.hpp"
+#include "netaudit/policies/display_text.hpp"
 #include "netaudit/policies/tree_format.hpp"
 
 namespace netaudit::cli {
@@ -112,12 +113,14 @@ int run_parse(const ParseOptions& options) {
     }
     std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   } else {
-    std::cout << "# " << options.file << ": platform " << platform << ", syntax "
+    // Node text is config text: a description can hold terminal escapes.
+    std::cout << "# " << display_text(options.file) << ": platform " << platform << ", syntax "
               << to_string(syntax) << ", " << parsed.tree.node_count() - 1 << " nodes\n";
-    std::cout << format_tree_text(parsed.tree);
+    std::cout << display_text(format_tree_text(parsed.tree), true);
   }
   for (const Diagnostic& w : warnings) {
-    std::cerr << options.file << ':' << w.line << ": warning: " << w.message << '\n';
+    std::cerr << display_text(options.file) << ':' << w.line
+              << ": warning: " << display_text(w.message) << '\n';
   }
   return kExitOk;
 }

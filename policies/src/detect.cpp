@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "detect_signatures.hpp"
+#include "netaudit/policies/display_text.hpp"
 
 namespace netaudit {
 namespace {
@@ -240,12 +241,7 @@ void scan_line(const SignatureMatcher& matcher, const Line& line, std::vector<in
 std::string quote(std::string_view text) {
   const std::size_t first = text.find_first_not_of(" \t");
   text = first == std::string_view::npos ? std::string_view{} : text.substr(first);
-  std::string out;
-  out.reserve(std::min(text.size(), kMaxQuotedChars) + 5);
-  for (char c : text.substr(0, kMaxQuotedChars)) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u < 0x20 || u == 0x7F ? '?' : c);
-  }
+  std::string out = display_text(text.substr(0, kMaxQuotedChars));
   if (text.size() > kMaxQuotedChars) out += "...";
   return "'" + out + "'";
 }

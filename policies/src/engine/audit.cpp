@@ -506,6 +506,14 @@ DeviceReport audit_text(const Policy& policy, std::string text, const std::strin
     const Detection detection = detect_platform(source.text);
     report.platform = detection.platform;
     syntax = detection.syntax;
+    // Auditing an unrecognised file would give one `unknown` per control and look like a
+    // result; it is an input that was not audited, with the way to audit it.
+    if (detection.platform == kUnknownPlatform) {
+      report.device = file_stem(origin);
+      report.error = origin + ": " + std::string(kPlatformNotRecognised) + " (" + detection.reason +
+                     "); name it with --platform";
+      return report;
+    }
   }
   const bool has_content = std::any_of(source.text.begin(), source.text.end(), [](char c) {
     return !std::isspace(static_cast<unsigned char>(c));

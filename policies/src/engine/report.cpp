@@ -6,6 +6,8 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "netaudit/policies/display_text.hpp"
+
 namespace netaudit::policy {
 
 std::optional<ReportFormat> report_format_from_string(std::string_view name) {
@@ -52,7 +54,9 @@ std::string evidence_lines(const Finding& f) {
   return out;
 }
 
-std::string csv_field(std::string_view s) {
+// Config text may hold terminal escapes; a CSV file is often read with `cat` or `column`.
+std::string csv_field(std::string_view raw) {
+  const std::string s = display_text(raw, true);
   const bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
   if (!quote) return std::string(s);
   std::string out = "\"";
@@ -90,6 +94,34 @@ const char* security_severity(Severity s) {
   }
 }
 
+// SARIF wants a rule `name` that is readable and not the id: the title in PascalCase
+// ("Telnet is disabled" -> "TelnetIsDisabled"), or the id's words when the title has none.
+std::string rule_name(std::string_view title, std::string_view id) {
+  auto pascal = [](std::string_view text) {
+    std::string out;
+    bool word_start = true;
+    for (char c : text) {
+      const auto u = static_cast<unsigned char>(c);
+      if (!std::isalnum(u)) {
+        word_start = true;
+        continue;
+      }
+      out += word_start ? static_cast<char>(std::toupper(u)) : c;
+      word_start = false;
+    }
+    return out;
+  };
+  std::string name = pascal(title);
+  if (name.empty() || name == id) {
+    std::string lower(id);
+    for (char& c : lower)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    name = pascal(lower);
+  }
+  if (name.empty() || name == id) name = "Rule" + name;
+  return name;
+}
+
 std::string uri_of(const std::string& file) {
   std::string out;
   for (char c : file) {
@@ -107,7 +139,7 @@ std::string uri_of(const std::string& file) {
 
 }  // namespace
 
-std::string render_json(const std::vector<DeviceReport>& reports) {
+std::string render_json(const std::vector<DeviceReport>& reports, const RenderOptions& options) {
   nlohmann::json results = nlohmann::json::array();
   for (const DeviceReport& r : reports) {
     nlohmann::json findings = nlohmann::json::array();
@@ -130,12 +162,13 @@ std::string render_json(const std::vector<DeviceReport>& reports) {
                              {"platform", r.platform},
                              {"findings", std::move(findings)}};
     if (!r.error.empty()) device["error"] = r.error;
+    if (!r.warnings.empty()) device["warnings"] = r.warnings;
     results.push_back(std::move(device));
   }
-  return dump({{"results", std::move(results)}});
+  return dump({{"results", std::move(results)}, {"warnings", options.warnings}});
 }
 
-std::string render_csv(const std::vector<DeviceReport>& reports) {
+std::string render_csv(const std::vector<DeviceReport>& reports, const RenderOptions& options) {
   std::string out =
       "file,device,platform,control,title,severity,verdict,message,evidence_lines,remediation\n";
   for (const DeviceReport& r : reports) {
@@ -151,10 +184,12 @@ std::string render_csv(const std::vector<DeviceReport>& reports) {
              csv_field(f.remediation) + '\n';
     }
   }
+  for (const std::string& warning : options.warnings)
+    out += ",,,,,,warning," + csv_field(warning) + ",,\n";
   return out;
 }
 
-std::string render_junit(const std::vector<DeviceReport>& reports) {
+std::string render_junit(const std::vector<DeviceReport>& reports, const RenderOptions& options) {
   pugi::xml_document doc;
   auto decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
@@ -164,23 +199,23 @@ std::string render_junit(const std::vector<DeviceReport>& reports) {
   std::size_t total = 0, failures = 0, errors = 0, skipped = 0;
   for (const DeviceReport& r : reports) {
     pugi::xml_node suite = suites.append_child("testsuite");
-    suite.append_attribute("name") = (r.device + " (" + r.file + ")").c_str();
-    suite.append_attribute("hostname") = r.device.c_str();
+    suite.append_attribute("name") = display_text(r.device + " (" + r.file + ")").c_str();
+    suite.append_attribute("hostname") = display_text(r.device).c_str();
     std::size_t s_tests = 0, s_fail = 0, s_err = 0, s_skip = 0;
     if (!r.error.empty()) {
       pugi::xml_node tc = suite.append_child("testcase");
-      tc.append_attribute("classname") = ("netaudit." + r.device).c_str();
+      tc.append_attribute("classname") = display_text("netaudit." + r.device).c_str();
       tc.append_attribute("name") = "input";
-      tc.append_attribute("file") = r.file.c_str();
-      tc.append_child("error").append_attribute("message") = r.error.c_str();
+      tc.append_attribute("file") = display_text(r.file).c_str();
+      tc.append_child("error").append_attribute("message") = display_text(r.error).c_str();
       ++s_tests;
       ++s_err;
     }
     for (const Finding& f : r.findings) {
       pugi::xml_node tc = suite.append_child("testcase");
-      tc.append_attribute("classname") = ("netaudit." + r.device).c_str();
-      tc.append_attribute("name") = (f.control + ": " + f.title).c_str();
-      tc.append_attribute("file") = r.file.c_str();
+      tc.append_attribute("classname") = display_text("netaudit." + r.device).c_str();
+      tc.append_attribute("name") = display_text(f.control + ": " + f.title).c_str();
+      tc.append_attribute("file") = display_text(r.file).c_str();
       for (const Evidence& e : f.evidence) {
         if (e.line != 0) {
           tc.append_attribute("line") = e.line;
@@ -197,16 +232,16 @@ std::string render_junit(const std::vector<DeviceReport>& reports) {
           break;
         case Verdict::fail: {
           pugi::xml_node failure = tc.append_child("failure");
-          failure.append_attribute("message") = f.message.c_str();
+          failure.append_attribute("message") = display_text(f.message).c_str();
           failure.append_attribute("type") = std::string(to_string(f.severity)).c_str();
-          failure.text().set(body.c_str());
+          failure.text().set(display_text(body, true).c_str());
           ++s_fail;
           break;
         }
         case Verdict::error: {
           pugi::xml_node error = tc.append_child("error");
-          error.append_attribute("message") = f.message.c_str();
-          error.text().set(body.c_str());
+          error.append_attribute("message") = display_text(f.message).c_str();
+          error.text().set(display_text(body, true).c_str());
           ++s_err;
           break;
         }
@@ -215,7 +250,7 @@ std::string render_junit(const std::vector<DeviceReport>& reports) {
         case Verdict::waived: {
           pugi::xml_node skip = tc.append_child("skipped");
           skip.append_attribute("message") =
-              (std::string(to_string(f.verdict)) + ": " + f.message).c_str();
+              display_text(std::string(to_string(f.verdict)) + ": " + f.message).c_str();
           ++s_skip;
           break;
         }
@@ -229,6 +264,25 @@ std::string render_junit(const std::vector<DeviceReport>& reports) {
     failures += s_fail;
     errors += s_err;
     skipped += s_skip;
+  }
+  if (!options.warnings.empty()) {
+    // Warnings about the run as skipped cases: CI pages show a skip and its message.
+    pugi::xml_node suite = suites.append_child("testsuite");
+    suite.append_attribute("name") = "netaudit run";
+    for (const std::string& warning : options.warnings) {
+      pugi::xml_node tc = suite.append_child("testcase");
+      tc.append_attribute("classname") = "netaudit.run";
+      tc.append_attribute("name") = "warning";
+      tc.append_child("skipped").append_attribute("message") =
+          display_text("warning: " + warning).c_str();
+    }
+    const std::size_t n = options.warnings.size();
+    suite.append_attribute("tests") = n;
+    suite.append_attribute("failures") = 0;
+    suite.append_attribute("errors") = 0;
+    suite.append_attribute("skipped") = n;
+    total += n;
+    skipped += n;
   }
   suites.append_attribute("tests") = total;
   suites.append_attribute("failures") = failures;
@@ -250,7 +304,7 @@ std::string render_sarif(const std::vector<DeviceReport>& reports,
     nlohmann::json tags = nlohmann::json::array({"security"});
     nlohmann::json rule = {
         {"id", id},
-        {"name", id},
+        {"name", rule_name(title, id)},
         {"shortDescription", {{"text", title}}},
         {"defaultConfiguration", {{"level", sarif_level(severity)}}},
         {"properties",
@@ -277,7 +331,7 @@ std::string render_sarif(const std::vector<DeviceReport>& reports,
     if (!r.error.empty()) {
       notifications.push_back(
           {{"level", "error"},
-           {"message", {{"text", r.error}}},
+           {"message", {{"text", display_text(r.error)}}},
            {"locations",
             {{{"physicalLocation", {{"artifactLocation", {{"uri", uri_of(r.file)}}}}}}}}});
     }
@@ -291,7 +345,7 @@ std::string render_sarif(const std::vector<DeviceReport>& reports,
         nlohmann::json loc = {
             {"physicalLocation",
              {{"artifactLocation", {{"uri", uri_of(r.file)}}},
-              {"region", {{"startLine", e.line}, {"snippet", {{"text", e.text}}}}}}}};
+              {"region", {{"startLine", e.line}, {"snippet", {{"text", display_text(e.text)}}}}}}}};
         if (locations.empty()) {
           locations.push_back(std::move(loc));
         } else {
@@ -312,13 +366,16 @@ std::string render_sarif(const std::vector<DeviceReport>& reports,
           {"level", f.verdict == Verdict::fail || f.verdict == Verdict::waived
                         ? sarif_level(f.severity)
                         : (f.verdict == Verdict::error ? "error" : "none")},
-          {"message", {{"text", r.device + ": " + text}}},
+          {"message", {{"text", display_text(r.device + ": " + text)}}},
           {"locations", std::move(locations)},
           {"properties",
-           {{"verdict", to_string(f.verdict)}, {"device", r.device}, {"platform", r.platform}}}};
+           {{"verdict", to_string(f.verdict)},
+            {"device", display_text(r.device)},
+            {"platform", r.platform}}}};
       if (!related.empty()) result["relatedLocations"] = std::move(related);
       if (f.verdict == Verdict::waived)
-        result["suppressions"] = {{{"kind", "external"}, {"justification", f.message}}};
+        result["suppressions"] = {
+            {{"kind", "external"}, {"justification", display_text(f.message)}}};
       results.push_back(std::move(result));
     }
   }
@@ -330,8 +387,13 @@ std::string render_sarif(const std::vector<DeviceReport>& reports,
                             {"rules", std::move(rules)}}}}},
                         {"results", std::move(results)},
                         {"columnKind", "utf16CodeUnits"}};
-  run["invocations"] = {
-      {{"executionSuccessful", true}, {"toolExecutionNotifications", std::move(notifications)}}};
+  for (const std::string& warning : options.warnings)
+    notifications.push_back({{"level", "warning"}, {"message", {{"text", display_text(warning)}}}});
+  // An input that was not audited means the run did not do all it was asked to.
+  const bool all_audited = std::none_of(reports.begin(), reports.end(),
+                                        [](const DeviceReport& r) { return !r.error.empty(); });
+  run["invocations"] = {{{"executionSuccessful", all_audited},
+                         {"toolExecutionNotifications", std::move(notifications)}}};
   return dump({{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                {"version", "2.1.0"},
                {"runs", {std::move(run)}}});
@@ -364,13 +426,12 @@ std::string render_table(const std::vector<DeviceReport>& reports, const RenderO
     VerdictCounts counts;
     for (const Finding& f : r.findings)
       counts.add(f.verdict);
-    out << bold << r.device << reset << " (" << r.platform << ") " << dim << r.file << reset
-        << ": ";
-    if (!r.error.empty()) {
-      out << colour(Verdict::error) << "ERROR " << r.error << reset << "\n\n";
-      ++all.error;
+    if (!r.error.empty()) {  // the error names the input
+      out << colour(Verdict::error) << "NOT AUDITED " << reset << display_text(r.error) << "\n\n";
       continue;
     }
+    out << bold << display_text(r.device) << reset << " (" << display_text(r.platform) << ") "
+        << dim << display_text(r.file) << reset << ": ";
     out << colour(Verdict::fail) << counts.fail << " fail" << reset << ", " << colour(Verdict::pass)
         << counts.pass << " pass" << reset << ", " << counts.unknown << " unknown, "
         << counts.not_applicable << " n/a, " << counts.waived << " waived, " << counts.error
@@ -391,7 +452,7 @@ std::string render_table(const std::vector<DeviceReport>& reports, const RenderO
       char head[128];
       std::snprintf(head, sizeof head, "  %-8s %-8s %-28s ", verdict.c_str(),
                     std::string(to_string(f->severity)).c_str(), f->control.c_str());
-      out << colour(f->verdict) << head << reset << f->message << "\n";
+      out << colour(f->verdict) << head << reset << display_text(f->message) << "\n";
       if (f->verdict == Verdict::waived) continue;
       std::size_t shown = 0;
       for (const Evidence& e : f->evidence) {
@@ -400,19 +461,25 @@ std::string render_table(const std::vector<DeviceReport>& reports, const RenderO
           break;
         }
         if (e.line != 0)
-          out << dim << "      " << e.line << ": " << reset << e.text << "\n";
+          out << dim << "      " << e.line << ": " << reset << display_text(e.text) << "\n";
         else
-          out << dim << "      " << e.text << reset << "\n";
+          out << dim << "      " << display_text(e.text) << reset << "\n";
       }
     }
     for (const Finding& f : r.findings)
       all.add(f.verdict);
     out << "\n";
   }
-  out << bold << reports.size() << " device(s): " << reset << colour(Verdict::fail) << all.fail
-      << " fail" << reset << ", " << colour(Verdict::pass) << all.pass << " pass" << reset << ", "
-      << all.unknown << " unknown, " << all.not_applicable << " n/a, " << all.waived << " waived, "
-      << all.error << " error\n";
+  for (const std::string& warning : options.warnings)
+    out << colour(Verdict::unknown) << "warning: " << reset << display_text(warning) << "\n";
+  const auto not_audited = static_cast<std::size_t>(std::count_if(
+      reports.begin(), reports.end(), [](const DeviceReport& r) { return !r.error.empty(); }));
+  if (not_audited > 0)
+    out << colour(Verdict::error) << not_audited << " input(s) not audited" << reset << "\n";
+  out << bold << reports.size() - not_audited << " device(s): " << reset << colour(Verdict::fail)
+      << all.fail << " fail" << reset << ", " << colour(Verdict::pass) << all.pass << " pass"
+      << reset << ", " << all.unknown << " unknown, " << all.not_applicable << " n/a, "
+      << all.waived << " waived, " << all.error << " error\n";
   return out.str();
 }
 
@@ -422,11 +489,11 @@ std::string render_report(const std::vector<DeviceReport>& reports, ReportFormat
     case ReportFormat::table:
       return render_table(reports, options);
     case ReportFormat::json:
-      return render_json(reports);
+      return render_json(reports, options);
     case ReportFormat::csv:
-      return render_csv(reports);
+      return render_csv(reports, options);
     case ReportFormat::junit:
-      return render_junit(reports);
+      return render_junit(reports, options);
     case ReportFormat::sarif:
       return render_sarif(reports, controls, options);
   }

@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -32,13 +33,33 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 
 namespace {
 
+// A real calendar day written YYYY-MM-DD: 2027-02-30 and 2026-02-29 are refused, 2028-02-29
+// is a day (Gregorian leap years).
 bool valid_date(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  const int year = std::stoi(s.substr(0, 4));
   const int month = std::stoi(s.substr(5, 2));
   const int day = std::stoi(s.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  if (month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+// Whether the waiver's device glob and labels select this device.
+bool selects_device(const Waiver& w, std::string_view device, std::string_view file,
+                    const Labels& labels) {
+  const std::string base = std::filesystem::path(file).filename().string();
+  if (!w.device.empty() && !glob_match(w.device, device) && !glob_match(w.device, file) &&
+      !glob_match(w.device, base))
+    return false;
+  for (const auto& [name, value] : w.labels) {
+    auto it = labels.find(name);
+    if (it == labels.end() || !glob_match(value, it->second)) return false;
+  }
+  return true;
 }
 
 std::string text_of(const YAML::Node& node) {
@@ -114,7 +135,7 @@ WaiverSet WaiverSet::parse(std::string_view yaml_text, const std::string& origin
       }
     }
     if (!w.expires.empty() && !valid_date(w.expires)) {
-      error(node["expires"], "'expires' must be a date YYYY-MM-DD, got '" + w.expires + "'");
+      error(node["expires"], "'expires' must be a real date YYYY-MM-DD, got '" + w.expires + "'");
       ok = false;
     }
     if (ok) set.waivers_.push_back(std::move(w));
@@ -136,24 +157,38 @@ WaiverSet WaiverSet::load(const std::filesystem::path& path, std::vector<std::st
 WaiverMatch WaiverSet::match(std::string_view device, std::string_view file, const Labels& labels,
                              std::string_view control, std::string_view today) const {
   WaiverMatch out;
-  const std::string base = std::filesystem::path(file).filename().string();
   for (const Waiver& w : waivers_) {
-    if (!glob_match(w.control, control)) continue;
-    if (!w.device.empty() && !glob_match(w.device, device) && !glob_match(w.device, file) &&
-        !glob_match(w.device, base))
-      continue;
-    bool labels_ok = true;
-    for (const auto& [name, value] : w.labels) {
-      auto it = labels.find(name);
-      if (it == labels.end() || !glob_match(value, it->second)) labels_ok = false;
-    }
-    if (!labels_ok) continue;
+    if (!glob_match(w.control, control) || !selects_device(w, device, file, labels)) continue;
     if (w.expires < today) {
       if (out.expired == nullptr) out.expired = &w;
       continue;
     }
     out.active = &w;
     return out;
+  }
+  return out;
+}
+
+std::vector<std::string> WaiverSet::unmatched(const std::vector<DeviceReport>& reports,
+                                              const std::vector<ControlInfo>& controls,
+                                              const Labels& labels) const {
+  std::vector<std::string> out;
+  for (const Waiver& w : waivers_) {
+    const std::string where =
+        w.file + ":" + std::to_string(w.line) + ": waiver (ticket " + w.ticket + ") ";
+    const bool any_control = std::any_of(controls.begin(), controls.end(), [&](const auto& c) {
+      return glob_match(w.control, c.id);
+    });
+    if (!any_control)
+      out.push_back(where + "names control '" + w.control +
+                    "', which matches no control of the policy; it waives nothing");
+    const bool any_device = std::any_of(reports.begin(), reports.end(), [&](const auto& r) {
+      return r.error.empty() && selects_device(w, r.device, r.file, labels);
+    });
+    if (!any_device)
+      out.push_back(where + "for " +
+                    (w.device.empty() ? "the labels given" : "'" + w.device + "'") +
+                    " matches no audited device");
   }
   return out;
 }

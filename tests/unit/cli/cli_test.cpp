@@ -8,46 +8,21 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.hpp"
 #include "temp_dir.hpp"
 #include "test_paths.hpp"
 
 namespace fs = std::filesystem;
 using netaudit::test::CommandResult;
 using netaudit::test::fixture_dir;
+using netaudit::test::lines_of;
 using netaudit::test::netaudit_binary;
+using netaudit::test::quoted;
 using netaudit::test::run_command;
+using netaudit::test::run_netaudit;
 using netaudit::test::TempDir;
 
 namespace {
-
-std::string quoted(const fs::path& path) {
-  std::string out = "'";
-  for (char c : path.string()) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-// Runs `netaudit ARGS`; stderr is folded into the output when `with_stderr`.
-CommandResult run_netaudit(const std::string& args, bool with_stderr = false) {
-  const fs::path binary = netaudit_binary();
-  REQUIRE(fs::exists(binary));
-  return run_command(quoted(binary) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null"));
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::stringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
 
 std::size_t regular_files_under(const fs::path& dir) {
   std::size_t count = 0;

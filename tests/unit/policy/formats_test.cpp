@@ -1,4 +1,5 @@
 // Report formats: JSON keys, CSV quoting, JUnit well-formed (pugixml), SARIF 2.1.0 fields.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
@@ -31,8 +32,9 @@ std::vector<DeviceReport> sample_reports() {
 TEST_CASE("formats: JSON has exactly the documented keys") {
   const auto reports = sample_reports();
   const auto json = nlohmann::json::parse(render_json(reports));
-  REQUIRE(json.size() == 1);
+  REQUIRE(json.size() == 2);
   REQUIRE(json.contains("results"));
+  CHECK(json["warnings"] == nlohmann::json::array());  // about the run: none here
   REQUIRE(json["results"].size() == 3);
   const auto& device = json["results"][1];
   CHECK(device["file"].get<std::string>().find("weak-mgmt.cfg") != std::string::npos);
@@ -131,7 +133,7 @@ TEST_CASE("formats: JUnit XML is well formed, one testcase per device and contro
 }
 
 TEST_CASE("formats: SARIF 2.1.0 with rules and file/line locations") {
-  const auto reports = sample_reports();
+  auto reports = sample_reports();
   const auto controls = netaudit::test::shipped_policy().controls();
   const auto sarif = nlohmann::json::parse(render_sarif(reports, controls, {}));
   CHECK(sarif["version"] == "2.1.0");
@@ -141,12 +143,24 @@ TEST_CASE("formats: SARIF 2.1.0 with rules and file/line locations") {
   CHECK(run["tool"]["driver"]["name"] == "netaudit");
   const auto& rules = run["tool"]["driver"]["rules"];
   CHECK(rules.size() == controls.size());
+  std::set<std::string> names;
   for (const auto& rule : rules) {
     CHECK(rule["id"].is_string());
+    // SARIF1001: a readable name that is not the id; PascalCase from the title.
+    const std::string name = rule["name"];
+    INFO(rule["id"] << " " << name);
+    CHECK(name != rule["id"]);
+    REQUIRE(!name.empty());
+    CHECK(std::isupper(static_cast<unsigned char>(name[0])));
+    CHECK(std::all_of(name.begin(), name.end(),
+                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }));
+    names.insert(name);
     CHECK(rule["shortDescription"]["text"].is_string());
     CHECK(rule["defaultConfiguration"]["level"].is_string());
   }
+  CHECK(names.size() == rules.size());
   bool found = false;
+  std::size_t on_defaults = 0;
   for (const auto& result : run["results"]) {
     const std::size_t index = result["ruleIndex"];
     CHECK(rules[index]["id"] == result["ruleId"]);
@@ -154,6 +168,11 @@ TEST_CASE("formats: SARIF 2.1.0 with rules and file/line locations") {
     REQUIRE(result["locations"].size() == 1);
     const auto& physical = result["locations"][0]["physicalLocation"];
     CHECK(physical["artifactLocation"]["uri"].is_string());
+    if (!physical.contains("region")) {
+      // SARIF2017: a finding that rests on a platform default still points at its file.
+      ++on_defaults;
+      CHECK(physical["artifactLocation"]["uri"].get<std::string>().ends_with(".cfg"));
+    }
     if (result["ruleId"] == "MGMT-TELNET-DISABLED") {
       found = true;
       CHECK(result["level"] == "error");
@@ -165,7 +184,13 @@ TEST_CASE("formats: SARIF 2.1.0 with rules and file/line locations") {
     }
   }
   CHECK(found);
+  CHECK(on_defaults > 0);
   CHECK(run["invocations"][0]["toolExecutionNotifications"].size() == 1);
+  // missing.cfg was not audited: the run did not do all it was asked.
+  CHECK(run["invocations"][0]["executionSuccessful"] == false);
+  reports.pop_back();
+  const auto clean = nlohmann::json::parse(render_sarif(reports, controls, {}));
+  CHECK(clean["runs"][0]["invocations"][0]["executionSuccessful"] == true);
 }
 
 TEST_CASE("formats: table puts failures first and ends each device with a summary") {
@@ -178,7 +203,8 @@ TEST_CASE("formats: table puts failures first and ends each device with a summar
   const auto first_fail = table.find("FAIL", device);
   const auto first_unknown = table.find("UNKNOWN", device);
   CHECK(first_fail < first_unknown);
-  CHECK(table.find("3 device(s):") != std::string::npos);
+  CHECK(table.find("NOT AUDITED missing.cfg: no such file") != std::string::npos);
+  CHECK(table.find("1 input(s) not audited\n2 device(s):") != std::string::npos);
   RenderOptions colour;
   colour.colour = true;
   CHECK(render_table(reports, colour).find("\033[31m") != std::string::npos);

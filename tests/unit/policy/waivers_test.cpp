@@ -130,7 +130,7 @@ TEST_CASE("waivers: broken files name the line and the problem") {
                    "w.yaml", errors);
   REQUIRE(errors.size() == 4);
   CHECK(errors[0] == "w.yaml:2: waiver is missing 'reason'");
-  CHECK(errors[1] == "w.yaml:6: 'expires' must be a date YYYY-MM-DD, got '31/12/2026'");
+  CHECK(errors[1] == "w.yaml:6: 'expires' must be a real date YYYY-MM-DD, got '31/12/2026'");
   CHECK(errors[2] ==
         "w.yaml:12: unknown key 'colour' in waiver (device, labels, control, reason, owner, "
         "ticket, expires)");
@@ -139,4 +139,79 @@ TEST_CASE("waivers: broken files name the line and the problem") {
   WaiverSet::parse("not: [a list\n", "w.yaml", errors);
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].find("YAML syntax error") != std::string::npos);
+}
+
+TEST_CASE("waivers: impossible calendar dates are refused with file and line") {
+  auto parse_expiry = [](const std::string& date) {
+    std::vector<std::string> errors;
+    WaiverSet::parse(
+        "waivers:\n  - device: r1\n    control: BANNER-LOGIN\n    reason: r\n"
+        "    owner: o\n    ticket: t\n    expires: " +
+            date + "\n",
+        "w.yaml", errors);
+    return errors;
+  };
+  for (const char* bad : {"2027-02-30", "2026-02-29", "2100-02-29", "2027-04-31", "2027-06-31",
+                          "2027-13-01", "2027-00-10", "2027-01-00", "2027-01-32"}) {
+    INFO(bad);
+    const auto errors = parse_expiry(bad);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0] ==
+          std::string("w.yaml:7: 'expires' must be a real date YYYY-MM-DD, got '") + bad + "'");
+  }
+  for (const char* good : {"2028-02-29", "2000-02-29", "2027-02-28", "2027-12-31", "2027-04-30"}) {
+    INFO(good);
+    CHECK(parse_expiry(good).empty());
+  }
+}
+
+TEST_CASE("waivers: a waiver that matches no control or no audited device is named") {
+  std::vector<std::string> errors;
+  const WaiverSet waivers = WaiverSet::parse(R"(waivers:
+  - device: access-sw-07
+    control: MGMT-TELNET-DISABLED
+    reason: r
+    owner: o
+    ticket: OK-1
+    expires: 2099-12-31
+  - device: access-sw-07
+    control: MGMT-TELNET-DISABLD
+    reason: misspelt control
+    owner: o
+    ticket: T-2
+    expires: 2099-12-31
+  - device: no-such-switch
+    control: SNMP-*
+    reason: misspelt device
+    owner: o
+    ticket: T-3
+    expires: 2099-12-31
+  - labels: {role: edge}
+    control: NTP-*
+    reason: no device has the label
+    owner: o
+    ticket: T-4
+    expires: 2099-12-31
+)",
+                                             "w.yaml", errors);
+  REQUIRE(errors.empty());
+  const DeviceReport r = audit_weak(waivers, "2026-11-25");
+  REQUIRE(r.error.empty());
+  const auto controls = netaudit::test::shipped_policy().controls();
+  const auto unmatched = waivers.unmatched({r}, controls, {});
+  REQUIRE(unmatched.size() == 3);
+  CHECK(unmatched[0] ==
+        "w.yaml:8: waiver (ticket T-2) names control 'MGMT-TELNET-DISABLD', which matches no "
+        "control of the policy; it waives nothing");
+  CHECK(unmatched[1] ==
+        "w.yaml:14: waiver (ticket T-3) for 'no-such-switch' matches no audited device");
+  CHECK(unmatched[2] ==
+        "w.yaml:20: waiver (ticket T-4) for the labels given matches no audited "
+        "device");
+  // With the label on the audit, the label waiver selects the device and is not reported.
+  CHECK(waivers.unmatched({r}, controls, {{"role", "edge"}}).size() == 2);
+  // A report that was not audited (an error) selects nothing.
+  DeviceReport unread = r;
+  unread.error = "x: unreadable";
+  CHECK(waivers.unmatched({unread}, controls, {{"role", "edge"}}).size() == 5);
 }

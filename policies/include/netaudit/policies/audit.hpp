@@ -54,8 +54,12 @@ struct AuditOptions {
   std::string today;  // YYYY-MM-DD for waiver expiry; empty: the current UTC date
 };
 
-// Reads, detects, parses and audits one file. Never throws on bad input: an unreadable file
-// gives a report with `error` set.
+// The words of the `error` of a report whose file's platform was not detected (and none was
+// given): such a file is not audited.
+inline constexpr std::string_view kPlatformNotRecognised = "platform not recognised";
+
+// Reads, detects, parses and audits one file. Never throws on bad input: an unreadable file,
+// or one whose platform is not recognised, gives a report with `error` set.
 DeviceReport audit_file(const Policy& policy, const std::string& path, const AuditOptions& options);
 // The same for text already in memory; `origin` names it in the report.
 DeviceReport audit_text(const Policy& policy, std::string text, const std::string& origin,

@@ -40,6 +40,12 @@ class WaiverSet {
   WaiverMatch match(std::string_view device, std::string_view file, const Labels& labels,
                     std::string_view control, std::string_view today) const;
   const std::vector<Waiver>& waivers() const { return waivers_; }
+  // One warning ("file:line: waiver (ticket T) ...") per waiver whose control glob matches no
+  // control, and per waiver whose device selector matches none of the audited reports (those
+  // without an error): a misspelt name would otherwise waive nothing in silence.
+  std::vector<std::string> unmatched(const std::vector<DeviceReport>& reports,
+                                     const std::vector<ControlInfo>& controls,
+                                     const Labels& labels) const;
 
  private:
   std::vector<Waiver> waivers_;
