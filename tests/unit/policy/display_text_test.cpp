@@ -34,7 +34,7 @@ TEST_CASE("display_text: invalid UTF-8 becomes one '?' per byte, valid text is k
   CHECK(display_text(plain) == plain);
 }
 
-TEST_CASE("display_text: tab is a space; line feeds only where lines are kept") {
+TEST_CASE("display_text: tab is a space - line feeds only where lines are kept") {
   CHECK(display_text("a\tb") == "a b");
   CHECK(display_text("a\nb") == "a?b");
   CHECK(display_text("a\nb\r\n", true) == "a\nb?\n");
