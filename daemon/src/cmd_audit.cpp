@@ -17,6 +17,7 @@
 #include "netaudit/policies/display_text.hpp"
 #include "netaudit/policies/report.hpp"
 #include "netaudit/policies/waivers.hpp"
+#include "parallel.hpp"
 #include "policy_options.hpp"
 
 namespace netaudit::cli {
@@ -101,12 +102,7 @@ int run_audit(const AuditCliOptions& options) {
       options.jobs != 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(
       std::min<std::size_t>(jobs, std::max<std::size_t>(1, input.files.size())));
-  std::vector<std::thread> threads;
-  for (unsigned j = 1; j < jobs; ++j)
-    threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads)
-    t.join();
+  run_on_threads(jobs, worker);
   if (progress) std::cerr << "\r\033[K";
 
   const auto threshold = policy::severity_from_string(options.fail_on);

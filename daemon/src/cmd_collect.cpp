@@ -15,7 +15,6 @@
 #include <iostream>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "commands.hpp"
 #include "netaudit/collectors/collect.hpp"
@@ -23,6 +22,7 @@
 #include "netaudit/collectors/inventory.hpp"
 #include "netaudit/collectors/profile.hpp"
 #include "netaudit/secrets/redaction.hpp"
+#include "parallel.hpp"
 
 namespace netaudit::cli {
 namespace {
@@ -353,12 +353,7 @@ int run_collect(const CollectCliOptions& options) {
   };
   const unsigned jobs = static_cast<unsigned>(
       std::clamp<std::size_t>(options.jobs == 0 ? 1 : options.jobs, 1, targets.size()));
-  std::vector<std::thread> threads;
-  for (unsigned j = 1; j < jobs; ++j)
-    threads.emplace_back(worker);
-  worker();
-  for (std::thread& t : threads)
-    t.join();
+  run_on_threads(jobs, worker);
   return worst.load();
 }
 
