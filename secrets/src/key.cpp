@@ -171,6 +171,20 @@ MarkerFn keyed_marker(std::shared_ptr<const RedactionKey> key) {
   return [key = std::move(key)](std::string_view secret) { return key->marker(secret); };
 }
 
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed");
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0xF]);
+  }
+  return hex;
+}
+
 bool is_marker(std::string_view value) {
   if (!value.starts_with(kMarkerPrefix)) return false;
   value.remove_prefix(kMarkerPrefix.size());

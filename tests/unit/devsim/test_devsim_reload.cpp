@@ -69,6 +69,7 @@ nc::CollectResult collect(const DevsimLab& lab, const std::string& device) {
   target.credentials.user = "netops";
   target.credentials.key_file = lab.key;
   nc::CollectOptions options;
+  options.redaction_key = netaudit::test::redaction_key();
   options.known_hosts = lab.devsim->known_hosts();
   options.connect_timeout = 5000ms;
   options.command_timeout = 3000ms;

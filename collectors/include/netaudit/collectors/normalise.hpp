@@ -21,6 +21,7 @@
 namespace netaudit::collectors {
 
 using secrets::RedactionKey;
+using secrets::sha256_hex;  // lower-case hex SHA-256 of a text (a config's content hash)
 
 // The volatile patterns that apply to every platform, on top of the profile's own (RE2).
 const std::vector<std::string>& common_volatile_patterns();

@@ -77,6 +77,10 @@ MarkerFn keyed_marker(std::shared_ptr<const RedactionKey> key);
 // True for `redacted` and `redacted-<16 hex>`: a value already masked stays as it is.
 bool is_marker(std::string_view value);
 
+// Lower-case hex SHA-256 (64 digits) of `data`: a content hash (a stored config's identity),
+// never a marker for a secret.
+std::string sha256_hex(std::string_view data);
+
 // Where the rule files live: $NETAUDIT_SECRETS_DIR if set, else the source tree's
 // secrets/rules.
 std::filesystem::path default_rules_dir();
