@@ -1,8 +1,10 @@
 // Building outcomes and findings for the store's tests, and reading the SQLite file directly.
 #pragma once
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -54,6 +56,20 @@ inline CollectionOutcome failed(const std::string& device, const std::string& ki
   outcome.error_message = "could not collect: " + kind;
   if (kind == "host_key_changed") outcome.host_key_fingerprint = "SHA256:presented";
   return outcome;
+}
+
+// Lower-case hex SHA-256, computed here independently of the store's own.
+inline std::string sha256_hex(std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    static constexpr char digits[] = "0123456789abcdef";
+    hex += digits[digest[i] >> 4];
+    hex += digits[digest[i] & 0xf];
+  }
+  return hex;
 }
 
 inline std::string file_bytes(const std::filesystem::path& path) {

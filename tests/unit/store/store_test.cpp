@@ -7,7 +7,6 @@
 #include <thread>
 #include <vector>
 
-#include "netaudit/collectors/normalise.hpp"
 #include "store_helpers.hpp"
 #include "temp_dir.hpp"
 
@@ -69,7 +68,7 @@ TEST_CASE("a commit reads back: device, version, config, findings, policy versio
   CHECK(r1.last_change == 1'000'000);
   REQUIRE(r1.latest_version);
   CHECK(r1.latest_version->id == summary.version_id);
-  CHECK(r1.latest_version->sha256 == netaudit::collectors::sha256_hex(config_a));
+  CHECK(r1.latest_version->sha256 == sha256_hex(config_a));
   CHECK(r1.latest_version->bytes == config_a.size());
   CHECK(r1.verdict_counts.at("pass") == 1);
   CHECK(r1.verdict_counts.at("fail") == 1);
