@@ -14,6 +14,8 @@ packages=(
   openssh-server openssh-client netconfd
   # xmllint: the tests check that JUnit reports are valid XML 1.0
   libxml2-utils
+  # prometheus (and promtool): the daemon tests scrape and check /metrics
+  prometheus
 )
 
 missing=()

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   netaudit::cli::add_audit_command(app, exit_code);
   netaudit::cli::add_facts_command(app, exit_code);
   netaudit::cli::add_policy_command(app, exit_code);
+  netaudit::cli::add_serve_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

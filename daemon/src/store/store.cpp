@@ -18,12 +18,6 @@
 
 namespace netaudit::store {
 
-namespace {
-
-using sqlite::Connection;
-using sqlite::Statement;
-using sqlite::Transaction;
-
 std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
@@ -39,6 +33,12 @@ std::string sha256_hex(std::string_view data) {
   }
   return out;
 }
+
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite::Transaction;
 
 // JSON text for the store. Config lines may hold bytes that are not UTF-8 (a Latin-1 banner):
 // replaced, never a throw in the middle of a commit.

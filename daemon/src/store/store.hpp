@@ -247,6 +247,9 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
+// Lower-case hex SHA-256 (64 digits): the content hash of a stored version.
+std::string sha256_hex(std::string_view data);
+
 // A unified diff (3 lines of context, "--- a" / "+++ b" headers with the given labels) of two
 // texts; empty when they are equal.
 std::string unified_diff(std::string_view from, std::string_view to, std::string_view from_label,
