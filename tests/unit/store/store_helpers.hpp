@@ -59,7 +59,7 @@ inline CollectionOutcome failed(const std::string& device, const std::string& ki
 }
 
 // Lower-case hex SHA-256, computed here independently of the store's own.
-inline std::string sha256_hex(std::string_view data) {
+inline std::string independent_sha256_hex(std::string_view data) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);

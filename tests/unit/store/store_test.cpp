@@ -68,7 +68,7 @@ TEST_CASE("a commit reads back: device, version, config, findings, policy versio
   CHECK(r1.last_change == 1'000'000);
   REQUIRE(r1.latest_version);
   CHECK(r1.latest_version->id == summary.version_id);
-  CHECK(r1.latest_version->sha256 == sha256_hex(config_a));
+  CHECK(r1.latest_version->sha256 == independent_sha256_hex(config_a));
   CHECK(r1.latest_version->bytes == config_a.size());
   CHECK(r1.verdict_counts.at("pass") == 1);
   CHECK(r1.verdict_counts.at("fail") == 1);
