@@ -91,7 +91,7 @@ TEST_CASE("metrics: per-device series from the store's state") {
   CHECK(count_prefix(all, "netaudit_device_up{") == 10);
 }
 
-TEST_CASE("metrics: a device gone from the inventory loses every series; new labels replace old") {
+TEST_CASE("metrics: a device gone from the inventory loses every series, new labels replace old") {
   DaemonMetrics metrics;
   auto fleet = synthetic_fleet(8);
   metrics.update_state(fleet.devices, fleet.failing);

@@ -118,7 +118,7 @@ TEST_CASE("server: a 1 MB header is refused with 431 and the connection closed")
   CHECK(http_get(running.port(), "/after").status == 200);
 }
 
-TEST_CASE("server: a body over the limit is 413; a malformed request is 400") {
+TEST_CASE("server: a body over the limit is 413, a malformed request is 400") {
   ServerOptions options;
   options.max_body_bytes = 1024;
   RunningServer running(options, echo);
@@ -216,7 +216,7 @@ TEST_CASE("server: a handler that throws gives a JSON 500 and the server carries
   CHECK(http_get(running.port(), "/ok").status == 200);
 }
 
-TEST_CASE("server: connections over the cap get 503 at once; freed slots serve again") {
+TEST_CASE("server: connections over the cap get 503 at once, freed slots serve again") {
   ServerOptions options;
   options.max_connections = 2;
   RunningServer running(options, echo);

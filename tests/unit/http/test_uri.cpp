@@ -7,7 +7,7 @@ using netaudit::http::BadRequest;
 using netaudit::http::parse_target;
 using netaudit::http::percent_decode;
 
-TEST_CASE("percent-decoding: escapes decode; bad ones are errors naming the place") {
+TEST_CASE("percent-decoding: escapes decode, bad ones are errors naming the place") {
   CHECK(percent_decode("r%2F1%20a+b", "the path") == "r/1 a+b");
   CHECK(percent_decode("%e2%9c%93", "x") == "\xe2\x9c\x93");
   CHECK_THROWS_WITH(percent_decode("a%zz", "the path"), Catch::Contains("offset 1"));
